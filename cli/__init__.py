@@ -1,0 +1,158 @@
+"""The command line on the Flask server: ``flask --app app:server data|users …``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from i18n import t
+from store import queries
+from store.db import get_engine, session_scope
+from store.models import User
+
+ROLES = ("viewer", "editor", "admin")
+
+
+def _say(key: str, err: bool = False, **params: object) -> None:
+    click.echo(f"{t(key, 'zh', **params)}\n{t(key, 'en', **params)}", err=err)
+
+
+def write_csv(df, path: Path) -> None:  # type: ignore[no-untyped-def]
+    """UTF-8 with BOM so that Excel opens the Chinese text; formula-like text neutralised."""
+    from exports.csv import neutralise
+
+    neutralise(df).to_csv(path, index=False, encoding="utf-8-sig")
+
+
+data_cli = AppGroup("data", help="Export, check and import data. 导出、检查、导入数据。")
+users_cli = AppGroup("users", help="Manage users. 管理用户。")
+
+
+@data_cli.command("export")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--as-of", "as_of", type=int, default=None, help="Revision number.")
+def export_command(out: Path, as_of: int | None) -> None:
+    """Every observation as tidy CSV (UTF-8 with BOM)."""
+    engine = get_engine()
+    latest = queries.latest_revision(engine)
+    if as_of is not None and (latest is None or not 1 <= as_of <= latest):
+        _say("cli.bad_revision", err=True, rev=as_of)
+        sys.exit(1)
+    df = queries.export_frame(engine, as_of=as_of)
+    write_csv(df, out)
+    _say("cli.export_done", count=len(df), path=out)
+
+
+def _load_options(f):  # type: ignore[no-untyped-def]
+    f = click.option("--issues", "issues_out", type=click.Path(dir_okay=False, path_type=Path))(f)
+    f = click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path))(f)
+    f = click.option("--map", "maps", multiple=True, help="HEADER=CODE")(f)
+    f = click.option("--period")(f)
+    f = click.option("--region")(f)
+    f = click.option("--sheet")(f)
+    return click.argument("file", type=click.Path(path_type=Path))(f)
+
+
+def _run_loaders(file: Path, sheet, region, period, maps, out, issues_out):  # type: ignore[no-untyped-def]
+    from loaders.template import UnreadableFile, load_template
+    from store.revisions import reference
+
+    mapping = dict(m.split("=", 1) for m in maps if "=" in m)
+    try:
+        if not file.is_file():
+            raise UnreadableFile("file not found")
+        result = load_template(
+            file,
+            reference(get_engine()),
+            sheet=sheet,
+            default_region=region,
+            default_period=period,
+            mapping=mapping,
+        )
+    except UnreadableFile as exc:
+        _say("cli.file_unreadable", err=True, path=file, reason=exc)
+        sys.exit(2)
+    if out:
+        write_csv(result.frame(), out)
+    if issues_out:
+        write_csv(result.issues_frame(), issues_out)
+    for issue in result.issues:
+        where = f"{issue.sheet}!{issue.column}{issue.row or ''}"
+        click.echo(
+            f"[{issue.severity}] {issue.code} {where}: {issue.message_zh} / {issue.message_en}",
+            err=True,
+        )
+    _say(
+        "cli.check_summary",
+        rows=len(result.rows),
+        errors=len(result.errors),
+        warnings=len(result.warnings),
+    )
+    return result
+
+
+@data_cli.command("check")
+@_load_options
+def check_command(file, sheet, region, period, maps, out, issues_out) -> None:  # type: ignore[no-untyped-def]
+    """Dry run of the loaders: nothing is written to the database."""
+    result = _run_loaders(file, sheet, region, period, maps, out, issues_out)
+    sys.exit(1 if result.errors else 0)
+
+
+@data_cli.command("import")
+@_load_options
+@click.option("--author", default="cli")
+def import_command(file, sheet, region, period, maps, out, issues_out, author) -> None:  # type: ignore[no-untyped-def]
+    """The same as check, then one revision committed — or nothing at all."""
+    from store.revisions import commit_rows
+
+    result = _run_loaders(file, sheet, region, period, maps, out, issues_out)
+    if result.errors:
+        _say("cli.import_nothing", err=True)
+        sys.exit(1)
+    df = result.frame().assign(_row=[r.get("_row") for r in result.rows])
+    sha = hashlib.sha256(file.read_bytes()).hexdigest()
+    summary = commit_rows(get_engine(), df, author=author, file_name=file.name, sha256=sha)
+    _say(
+        "cli.import_done",
+        rev=summary.revision,
+        added=summary.added,
+        changed=summary.changed,
+        unchanged=summary.unchanged,
+    )
+
+
+@users_cli.command("create")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option(
+    "--password", prompt=True, hide_input=True, confirmation_prompt=True, envvar="NEW_USER_PASSWORD"
+)
+def create_user(name: str, role: str, password: str) -> None:
+    """Create a user with a hashed password (scrypt)."""
+    with session_scope() as session:
+        if session.scalar(select(User.id).where(User.name == name)):
+            _say("cli.user_exists", err=True, name=name)
+            sys.exit(1)
+        session.add(
+            User(
+                name=name,
+                role=role,
+                password_hash=generate_password_hash(password),
+                created_at=dt.datetime.now(dt.UTC),
+            )
+        )
+    _say("cli.user_created", name=name, role=role)
+
+
+def register_commands(server: Flask) -> None:
+    server.cli.add_command(data_cli)
+    server.cli.add_command(users_cli)

@@ -1,0 +1,1 @@
+"""Layout pieces shared by pages: ``create_*`` factories, no data access."""

@@ -1,0 +1,1 @@
+"""Reference-data ETL (etl.reference) and, later, other build steps."""

@@ -1,0 +1,55 @@
+"""How numbers are shown: display units, qualifiers, thousands separators."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from i18n import norm_lang, t
+
+
+def display_unit(indicator: Mapping, lang: str | None) -> tuple[float, str]:
+    """(factor, unit label) a reader sees for an indicator: 万吨 in Chinese, kt in English."""
+    if norm_lang(lang) == "en":
+        return float(indicator["display_en_factor"]), str(indicator["display_en_unit"])
+    return float(indicator["display_zh_factor"]), str(indicator["display_zh_unit"])
+
+
+def format_number(x: float) -> str:
+    """16 → 16; 553.8 → 553.8; 10200 → 10,200; 385.5601 → 385.56; 0.0042 → 0.0042."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    if x != 0 and abs(x) < 0.01:
+        return f"{x:.2g}"
+    text = f"{x:,.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def qualifier_mark(qualifier: str, lang: str | None) -> tuple[str, str]:
+    """(prefix, suffix) around a number: 余 after it in Chinese, + in English, 约/~ before."""
+    if qualifier == "at_least":
+        return "", t("qualifier.at_least", lang)
+    if qualifier == "approx":
+        return t("qualifier.approx", lang), ""
+    return "", ""
+
+
+def format_quantity(value: float, qualifier: str, indicator: Mapping, lang: str | None) -> str:
+    """A figure as a reader sees it: 16万吨, 180余个, 约300条 / 160 kt, 180+ platforms."""
+    factor, unit = display_unit(indicator, lang)
+    prefix, suffix = qualifier_mark(qualifier, lang)
+    number = format_number(value / factor)
+    if norm_lang(lang) == "en":
+        sep = "" if unit in {"%"} else " "
+        return f"{prefix}{number}{suffix}{sep}{unit}"
+    return f"{prefix}{number}{suffix}{unit}"
+
+
+def chart_label(value: float, qualifier: str, factor: float) -> str:
+    """The label on a bar or point: 180+ for a lower bound, ~300 for an approximate figure."""
+    number = format_number(value / factor)
+    if qualifier == "at_least":
+        return f"{number}+"
+    if qualifier == "approx":
+        return f"~{number}"
+    return number

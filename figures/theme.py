@@ -1,0 +1,88 @@
+"""The look every chart shares: fonts with CJK glyphs, colours, title, source line."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+FONT_FAMILY = (
+    '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", '
+    '"PingFang SC", sans-serif'
+)
+COLORWAY = [
+    "#1f5fa8",
+    "#d9822b",
+    "#2e9e6b",
+    "#b3364c",
+    "#7a5aa6",
+    "#8c6d31",
+    "#2b9bbf",
+    "#c25c9a",
+    "#5c6b73",
+    "#a3a32a",
+]
+
+
+def apply_theme(
+    fig: go.Figure, *, title: str, subtitle: str, source_line: str, note: str = ""
+) -> go.Figure:
+    """Title with a subtitle (unit, period), and the source line under the plot."""
+    # one source per line, so that a phone-width chart does not cut the line off
+    footer_lines = [*source_line.split("；"), *([note] if note else [])]
+    legend_rows = -(-sum(1 for trace in fig.data if trace.showlegend is not False) // 3)
+    fig.update_layout(
+        template="plotly_white",
+        colorway=COLORWAY,
+        font={"family": FONT_FAMILY, "size": 13},
+        title={
+            "text": f"<b>{title}</b>",
+            "subtitle": {"text": subtitle, "font": {"size": 12, "color": "#555"}},
+            "x": 0,
+            "xanchor": "left",
+            "y": 0.985,
+            "yanchor": "top",
+        },
+        # legend above the plot, source lines below it: they never meet, whatever the width
+        margin={
+            "l": 60,
+            "r": 20,
+            "t": 90 + 24 * max(legend_rows, 1),
+            "b": 60 + 18 * len(footer_lines),
+        },
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
+        hoverlabel={"font": {"family": FONT_FAMILY}},
+    )
+    fig.add_annotation(
+        text="<br>".join(footer_lines),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-45,
+        showarrow=False,
+        xanchor="left",
+        yanchor="top",
+        align="left",
+        font={"size": 11, "color": "#555"},
+    )
+    return fig
+
+
+def empty_figure(message: str) -> go.Figure:
+    """A figure that says why it is empty, instead of a blank plot."""
+    fig = go.Figure()
+    fig.add_annotation(
+        text=message,
+        showarrow=False,
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        font={"size": 15, "family": FONT_FAMILY},
+    )
+    fig.update_layout(
+        template="plotly_white",
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        margin={"l": 20, "r": 20, "t": 20, "b": 20},
+    )
+    return fig

@@ -1,0 +1,48 @@
+"""One catalogue for every string a user reads, in Simplified Chinese and English."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+_CATALOGUE = Path(__file__).with_name("catalogue.toml")
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    """Flattened catalogue: ``{"nav.overview": {"zh": "总览", "en": "Overview"}}``."""
+    with _CATALOGUE.open("rb") as fh:
+        raw = tomllib.load(fh)
+    flat: dict[str, dict[str, str]] = {}
+
+    def walk(node: dict, prefix: str) -> None:
+        if set(node) <= set(LANGS) and all(isinstance(v, str) for v in node.values()):
+            flat[prefix] = node
+            return
+        for key, value in node.items():
+            walk(value, f"{prefix}.{key}" if prefix else key)
+
+    walk(raw, "")
+    return flat
+
+
+def norm_lang(lang: str | None) -> str:
+    """``en`` or ``zh``; anything else falls back to Chinese."""
+    return "en" if (lang or "").lower().startswith("en") else DEFAULT_LANG
+
+
+def t(key: str, lang: str | None = None, **params: object) -> str:
+    """The text of ``key`` in ``lang``, with ``{name}`` placeholders filled from ``params``."""
+    entry = catalogue().get(key)
+    if entry is None:
+        raise KeyError(f"no catalogue entry {key!r}")
+    text = entry[norm_lang(lang)]
+    return text.format(**params) if params else text
+
+
+def pick(lang: str | None, zh: str, en: str) -> str:
+    """Choose between two data fields (``name_zh`` / ``name_en``), falling back to Chinese."""
+    return en if norm_lang(lang) == "en" and en else zh

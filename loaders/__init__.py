@@ -1,0 +1,1 @@
+"""Loaders: parse, locate, normalise and validate incoming figures (no database access)."""

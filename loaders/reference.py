@@ -1,0 +1,55 @@
+"""The names a loader can resolve against: regions and indicators, as plain lookups.
+
+The store builds one from the database; a loader never opens a connection itself.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from store.regions import alias_key
+
+LEVEL_RANK = {"nation": 0, "province": 1, "city": 2, "county": 3}
+
+
+@dataclass
+class Reference:
+    regions: dict[str, dict[str, str]] = field(default_factory=dict)  # code → row
+    region_keys: dict[str, list[str]] = field(default_factory=dict)  # alias key → codes
+    indicators: dict[str, dict[str, object]] = field(default_factory=dict)  # code → row
+    indicator_keys: dict[str, str] = field(default_factory=dict)  # name key → code
+
+    def add_region(
+        self, code: str, name_zh: str, name_en: str, level: str, aliases: list[str]
+    ) -> None:
+        self.regions[code] = {"code": code, "name_zh": name_zh, "name_en": name_en, "level": level}
+        for name in {code, name_zh, name_en, *aliases}:
+            codes = self.region_keys.setdefault(alias_key(name), [])
+            if code not in codes:
+                codes.append(code)
+
+    def add_indicator(self, row: dict[str, object]) -> None:
+        code = str(row["code"])
+        self.indicators[code] = row
+        for name in (code, row["name_zh"], row["name_en"]):
+            self.indicator_keys[alias_key(str(name))] = code
+
+    def region(self, text: str) -> str | None:
+        codes = self.region_keys.get(alias_key(text))
+        if not codes:
+            return None
+        return min(codes, key=lambda c: (LEVEL_RANK.get(self.regions[c]["level"], 9), c))
+
+    def indicator(self, text: str) -> str | None:
+        return self.indicator_keys.get(alias_key(text))
+
+    def close_regions(self, text: str, n: int = 3) -> list[str]:
+        keys = difflib.get_close_matches(alias_key(text), list(self.region_keys), n=n)
+        return [self.regions[self.region(k)]["name_zh"] for k in keys]
+
+    def close_indicators(self, text: str, n: int = 3) -> list[str]:
+        keys = difflib.get_close_matches(alias_key(text), list(self.indicator_keys), n=n)
+        return list(
+            dict.fromkeys(str(self.indicators[self.indicator_keys[k]]["name_zh"]) for k in keys)
+        )

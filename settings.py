@@ -1,0 +1,43 @@
+"""Settings read from the environment, in one place."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+DATA_DIR = ROOT / "data"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the app needs to start; every field can be set through an environment variable."""
+
+    database_url: str
+    instance_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 8050
+    secret_key: str = field(default="", repr=False)
+    default_region: str = "370400"
+    debug: bool = False
+
+    @property
+    def uses_default_database(self) -> bool:
+        return not os.environ.get("DATABASE_URL")
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Build settings from ``env`` (default: the process environment)."""
+    env = dict(os.environ if env is None else env)
+    instance_dir = Path(env.get("INSTANCE_DIR") or ROOT / "instance")
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_dir / 'dashboard.sqlite3'}"
+    return Settings(
+        database_url=database_url,
+        instance_dir=instance_dir,
+        host=env.get("HOST", "127.0.0.1"),
+        port=int(env.get("PORT", "8050")),
+        secret_key=env.get("SECRET_KEY", ""),
+        default_region=env.get("DEFAULT_REGION", "370400"),
+        debug=env.get("DASH_DEBUG", "") in {"1", "true", "yes"},
+    )

@@ -1,0 +1,1 @@
+"""The store: SQLAlchemy models, the one engine per process, revisions and queries."""

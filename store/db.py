@@ -1,0 +1,146 @@
+"""The one module that owns the database: engine per process, sessions, start-up checks."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect, select
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from i18n import t
+from settings import ROOT, Settings
+
+_engine: Engine | None = None
+_sessions: sessionmaker[Session] | None = None
+
+
+class StartupError(RuntimeError):
+    """A condition that stops the app from starting, told in words a person can act on."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(t(key, "en", **params))
+
+    def message(self) -> str:
+        zh = t(self.key, "zh", **self.params)
+        en = t(self.key, "en", **self.params)
+        return f"{zh}\n{en}"
+
+    def exit(self, code: int = 2) -> None:
+        print(self.message(), file=sys.stderr)
+        raise SystemExit(code)
+
+
+def _redact(url: str) -> str:
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<invalid>"
+
+
+def _prepare_sqlite_folder(settings: Settings) -> None:
+    """Create the folder of a SQLite file and prove it is writable."""
+    url = settings.database_url
+    if not url.startswith("sqlite:///") or url == "sqlite:///:memory:":
+        return
+    folder = Path(url.removeprefix("sqlite:///")).parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        raise StartupError("startup.folder_unwritable", folder=folder, reason=exc.strerror) from exc
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; raises StartupError for a URL that cannot be used."""
+    try:
+        engine = create_engine(url, pool_pre_ping=True)
+    except (ArgumentError, ImportError) as exc:
+        raise StartupError("startup.bad_database_url", url=_redact(url), reason=exc) from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def init(settings: Settings, *, load_shipped: bool = True) -> Engine:
+    """Open the database, bring its schema up to date and fill an empty one from data/."""
+    global _engine, _sessions
+    _prepare_sqlite_folder(settings)
+    engine = make_engine(settings.database_url)
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except (OperationalError, SQLAlchemyError) as exc:
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:300]
+        raise StartupError(
+            "startup.database_unreachable", url=_redact(settings.database_url), reason=reason
+        ) from exc
+    migrate(engine)
+    _engine = engine
+    _sessions = sessionmaker(engine, expire_on_commit=False)
+    if load_shipped:
+        from store.shipped import load_shipped_if_empty
+
+        load_shipped_if_empty(engine)
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Apply Alembic migrations up to head."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(ROOT / "store" / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def get_engine() -> Engine:
+    if _engine is None:
+        raise RuntimeError("store.db.init() has not been called in this process")
+    return _engine
+
+
+@contextmanager
+def session_scope() -> Iterator[Session]:
+    """A session in one transaction: committed on success, rolled back on any error."""
+    if _sessions is None:
+        raise RuntimeError("store.db.init() has not been called in this process")
+    session = _sessions()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def table_names(engine: Engine) -> list[str]:
+    return inspect(engine).get_table_names()
+
+
+def current_revision(session: Session) -> int | None:
+    from store.models import Revision
+
+    return session.scalar(select(Revision.id).order_by(Revision.id.desc()).limit(1))

@@ -1,0 +1,115 @@
+"""What a person sees in headless Chromium: every page, a real figure, both languages, offline."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+SHOTS = Path(os.environ.get("SCREENSHOT_DIR", "")) if os.environ.get("SCREENSHOT_DIR") else None
+
+# path, text that proves real data in Chinese, text in English after the switch
+PAGES = [
+    ("/", "#card-cathode_capacity", "16万吨", "160 kt"),
+    ("/?region=棗莊", "#card-innovation_platforms", "180余个", "180+ platforms"),
+    ("/compare", "#compare-source", "数据来源", "Source"),
+    ("/alliances", "#tianjin-new-energy-battery-talent-alliance", "40余家", "40+ members"),
+    ("/sources?source=003_308c4ca4e02d20c0", "#source-detail", "16万吨", "160 kt"),
+]
+
+
+@pytest.fixture()
+def page(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    pg = context.new_page()
+    pg.requests, pg.console_errors = [], []
+    pg.on("request", lambda r: pg.requests.append(r.url))
+    pg.on("console", lambda m: pg.console_errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.console_errors.append(str(e)))
+    yield pg
+    context.close()
+
+
+def _assert_offline_and_clean(page, live_server) -> None:
+    own = urlparse(live_server.url).netloc
+    foreign = [
+        u
+        for u in page.requests
+        if urlparse(u).scheme in {"http", "https", "ws", "wss"} and urlparse(u).netloc != own
+    ]
+    assert not foreign, f"requests left the machine: {foreign}"
+    assert not page.console_errors, page.console_errors
+
+
+def _shot(page, name: str) -> None:
+    if SHOTS:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize(("path", "selector", "zh", "en"), PAGES)
+def test_page_shows_real_figure_in_both_languages(page, live_server, path, selector, zh, en):
+    page.goto(live_server.url + path)
+    target = page.locator(selector)
+    target.wait_for(timeout=30000)
+    page.wait_for_function(
+        "([sel, text]) => document.querySelector(sel)?.innerText.includes(text)",
+        arg=[selector, zh],
+        timeout=30000,
+    )
+    assert page.locator("#page-title").inner_text()
+    assert page.locator("html").get_attribute("lang") or True
+    name = path.strip("/").split("?")[0] or "overview"
+    _shot(page, f"{name}-zh")
+
+    page.locator("#lang-switch").click()
+    page.wait_for_url("**lang=en**", timeout=30000)
+    page.wait_for_function(
+        "([sel, text]) => document.querySelector(sel)?.innerText.includes(text)",
+        arg=[selector, en],
+        timeout=30000,
+    )
+    assert page.locator("#nav-compare").inner_text() == "Compare regions"
+    _shot(page, f"{name}-en")
+    _assert_offline_and_clean(page, live_server)
+
+
+def test_compare_chart_and_state_in_url(page, live_server):
+    page.goto(live_server.url + "/compare?indicator=resident_population&regions=370400,420100")
+    page.locator("#compare-line .main-svg").first.wait_for(timeout=30000)
+    svg = page.locator("#compare-line").inner_text()
+    assert "常住人口" in svg and "枣庄市" in svg and "武汉市" in svg
+    # change the indicator: the URL takes the new state and the chart follows it
+    page.locator("#compare-indicator").click()
+    page.get_by_role("option", name="退役动力电池重量").click()
+    page.wait_for_url("**indicator=eol_battery_weight**", timeout=30000)
+    page.wait_for_function(
+        "() => document.querySelector('#compare-line')?.innerText.includes('退役动力电池重量')",
+        timeout=30000,
+    )
+    _shot(page, "compare-eol")
+    page.go_back()
+    page.wait_for_function(
+        "() => document.querySelector('#compare-line')?.innerText.includes('常住人口')",
+        timeout=30000,
+    )
+    _assert_offline_and_clean(page, live_server)
+
+
+def test_phone_viewport_has_no_horizontal_scroll(browser, live_server):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    pg = context.new_page()
+    for path in ("/", "/compare", "/alliances", "/sources"):
+        pg.goto(live_server.url + path)
+        pg.locator("#page-title").wait_for(timeout=30000)
+        pg.wait_for_timeout(500)
+        width = pg.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 392, (path, width)
+        _shot(pg, f"phone{path.replace('/', '-') or '-overview'}")
+    context.close()
