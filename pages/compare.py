@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dash
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
@@ -11,6 +10,7 @@ from dash import Input, Output, State, callback, dcc, html
 from components.alerts import create_alert, guarded
 from components.controls import create_dropdown
 from components.shell import create_page
+from components.tables import create_grid
 from components.urls import search, split_list
 from figures.compare import bar_chart, line_chart
 from figures.format import display_unit, format_quantity
@@ -219,7 +219,7 @@ def _results(
     ]
 
 
-def _table(df: pd.DataFrame, ind: pd.Series, lang: str) -> dag.AgGrid:
+def _table(df: pd.DataFrame, ind: pd.Series, lang: str) -> object:
     rows = [
         {
             "region": r["name"],
@@ -239,20 +239,7 @@ def _table(df: pd.DataFrame, ind: pd.Series, lang: str) -> dag.AgGrid:
         {"field": "status", "headerName": t("common.status", lang)},
         {"field": "source", "headerName": t("common.source", lang), "flex": 2},
     ]
-    return dag.AgGrid(
-        id="compare-table",
-        rowData=rows,
-        columnDefs=columns,
-        defaultColDef={
-            "sortable": True,
-            "filter": True,
-            "resizable": True,
-            "flex": 1,
-            "minWidth": 110,
-        },
-        dashGridOptions={"domLayout": "autoHeight"},
-        className="ag-theme-alpine mt-2",
-    )
+    return create_grid("compare-table", rows, columns)
 
 
 @callback(

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dash
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
 from components.alerts import guarded
 from components.shell import create_facts, create_page
+from components.tables import create_grid
 from components.urls import href
 from figures.format import format_quantity
 from i18n import norm_lang, pick, t
@@ -136,24 +136,7 @@ def _figures(engine, s: pd.Series, lang: str) -> html.Div:  # type: ignore[no-un
     ]
     return html.Div(
         [
-            dag.AgGrid(
-                id="source-figures",
-                rowData=rows,
-                columnDefs=columns,
-                defaultColDef={
-                    "sortable": True,
-                    "filter": True,
-                    "resizable": True,
-                    "flex": 1,
-                    "minWidth": 100,
-                },
-                dashGridOptions={
-                    "pagination": True,
-                    "paginationPageSize": 20,
-                    "domLayout": "autoHeight",
-                },
-                className="ag-theme-alpine mt-3",
-            ),
+            create_grid("source-figures", rows, columns, page_size=20),
             html.P(t("sources.more", lang, count=more), className="small text-muted")
             if more
             else None,

@@ -79,3 +79,34 @@ def parse_period(text: str) -> Period:
     }.get(kind) or int(m["m"])
     day = m["d"] if kind == "day" else "99"
     return Period(text=text, kind=kind, year=y, sort_key=f"{y:04d}-{end_month:02d}-{day}")
+
+
+def observation_row(
+    record: dict,
+    *,
+    value: float,
+    source_id: int,
+    rev_from: int,
+    sentence: str,
+    status: str = "reported",
+    note: str = "",
+) -> dict:
+    """The column values of a new observation from a tidy record (period parsed here)."""
+    period = parse_period(str(record["period"]))
+    return {
+        "entity_type": record["entity_type"],
+        "entity_code": record["entity_code"],
+        "indicator_code": record["indicator_code"],
+        "period": period.text,
+        "period_kind": period.kind,
+        "year": period.year,
+        "value": value,
+        "qualifier": record["qualifier"],
+        "value_as_written": record["value_as_written"],
+        "source_id": source_id,
+        "sentence": sentence,
+        "status": status,
+        "note": note,
+        "rev_from": rev_from,
+        "rev_to": None,
+    }

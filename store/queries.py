@@ -6,6 +6,7 @@ import pandas as pd
 from sqlalchemy import Engine, and_, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from loaders.result import TIDY_COLUMNS
 from store.models import (
     Alliance,
     Event,
@@ -21,21 +22,7 @@ from store.models import (
 from store.periods import parse_period
 from store.regions import alias_key
 
-EXPORT_COLUMNS = [
-    "entity_type",
-    "entity_code",
-    "entity_name_zh",
-    "entity_name_en",
-    "indicator_code",
-    "indicator_name_zh",
-    "indicator_name_en",
-    "period",
-    "value",
-    "unit",
-    "qualifier",
-    "value_as_written",
-    "source",
-]
+EXPORT_COLUMNS = TIDY_COLUMNS  # DESIGN.md: the export has the loaders' tidy columns
 
 
 def live(as_of: int | None = None) -> ColumnElement[bool]:

@@ -19,7 +19,7 @@ from store.models import (
     Revision,
     Source,
 )
-from store.periods import parse_period
+from store.periods import observation_row
 from store.queries import live
 
 
@@ -135,25 +135,14 @@ def commit_rows(
                 changed += 1
             else:
                 added += 1
-            period = parse_period(str(r["period"]))
             new_rows.append(
-                {
-                    "entity_type": r["entity_type"],
-                    "entity_code": r["entity_code"],
-                    "indicator_code": r["indicator_code"],
-                    "period": period.text,
-                    "period_kind": period.kind,
-                    "year": period.year,
-                    "value": float(r["value"]),
-                    "qualifier": r["qualifier"],
-                    "value_as_written": r["value_as_written"],
-                    "source_id": _source_id(session, str(r.get("source") or ""), file_name, sha256),
-                    "sentence": f"{file_name} row {r.get('_row', '')}",
-                    "status": "reported",
-                    "note": "",
-                    "rev_from": revision.id,
-                    "rev_to": None,
-                }
+                observation_row(
+                    r,
+                    value=float(r["value"]),
+                    rev_from=revision.id,
+                    source_id=_source_id(session, str(r.get("source") or ""), file_name, sha256),
+                    sentence=f"{file_name} row {r.get('_row', '')}",
+                )
             )
         if new_rows:
             session.execute(insert(Observation), new_rows)

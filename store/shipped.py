@@ -26,7 +26,7 @@ from store.models import (
     Revision,
     Source,
 )
-from store.periods import PeriodError, parse_period
+from store.periods import PeriodError, observation_row, parse_period
 from store.regions import alias_key
 
 log = logging.getLogger(__name__)
@@ -217,23 +217,15 @@ def load_shipped(session: Session) -> int:
             _check(key not in seen, path, i, f"duplicate figure {key}")
             seen.add(key)
             observations.append(
-                {
-                    "entity_type": r["entity_type"],
-                    "entity_code": r["entity_code"],
-                    "indicator_code": r["indicator_code"],
-                    "period": period.text,
-                    "period_kind": period.kind,
-                    "year": period.year,
-                    "value": value,
-                    "qualifier": r["qualifier"],
-                    "value_as_written": r["value_as_written"],
-                    "source_id": sources[r["source_key"]],
-                    "sentence": r["sentence"],
-                    "status": r["status"] or "reported",
-                    "note": r["note"],
-                    "rev_from": INITIAL_REVISION,
-                    "rev_to": None,
-                }
+                observation_row(
+                    r,
+                    value=value,
+                    source_id=sources[r["source_key"]],
+                    rev_from=INITIAL_REVISION,
+                    sentence=r["sentence"],
+                    status=r["status"] or "reported",
+                    note=r["note"],
+                )
             )
     for start in range(0, len(observations), 5000):
         session.execute(insert(Observation), observations[start : start + 5000])

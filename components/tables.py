@@ -1,0 +1,28 @@
+"""Tables are dash-ag-grid: sortable, filterable, resizable, in the page's language."""
+
+from __future__ import annotations
+
+import dash_ag_grid as dag
+
+DEFAULT_COLUMN = {"sortable": True, "filter": True, "resizable": True, "flex": 1, "minWidth": 100}
+
+
+def create_grid(
+    grid_id: str,
+    rows: list[dict[str, object]],
+    columns: list[dict[str, object]],
+    *,
+    page_size: int | None = None,
+) -> dag.AgGrid:
+    """A grid that grows with its rows (no inner scrollbar), paginated when ``page_size``."""
+    options: dict[str, object] = {"domLayout": "autoHeight"}
+    if page_size:
+        options |= {"pagination": True, "paginationPageSize": page_size}
+    return dag.AgGrid(
+        id=grid_id,
+        rowData=rows,
+        columnDefs=columns,
+        defaultColDef=DEFAULT_COLUMN,
+        dashGridOptions=options,
+        className="ag-theme-alpine mt-2",
+    )
