@@ -62,23 +62,21 @@ def _load_options(f):  # type: ignore[no-untyped-def]
 
 
 def _run_loaders(file: Path, sheet, region, period, maps, out, issues_out):  # type: ignore[no-untyped-def]
-    from loaders.template import UnreadableFile, load_template
+    from loaders import FileRejected, LoadOptions, load_file
     from store.revisions import reference
 
     mapping = dict(m.split("=", 1) for m in maps if "=" in m)
+    options = LoadOptions(
+        sheet=sheet, default_region=region, default_period=period, mapping=mapping
+    )
     try:
-        if not file.is_file():
-            raise UnreadableFile("file not found")
-        result = load_template(
-            file,
-            reference(get_engine()),
-            sheet=sheet,
-            default_region=region,
-            default_period=period,
-            mapping=mapping,
+        result = load_file(file, reference(get_engine()), options)
+    except FileRejected as exc:
+        click.echo(
+            f"{t('cli.file_unreadable', 'zh', path=file, reason=exc.reason_zh)}\n"
+            f"{t('cli.file_unreadable', 'en', path=file, reason=exc.reason_en)}",
+            err=True,
         )
-    except UnreadableFile as exc:
-        _say("cli.file_unreadable", err=True, path=file, reason=exc)
         sys.exit(2)
     if out:
         write_csv(result.frame(), out)

@@ -8,14 +8,12 @@ from pathlib import Path
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
-_CATALOGUE = Path(__file__).with_name("catalogue.toml")
+_FOLDER = Path(__file__).parent  # catalogue.toml (the interface) and issues_*.toml (loaders)
 
 
 @cache
 def catalogue() -> dict[str, dict[str, str]]:
     """Flattened catalogue: ``{"nav.overview": {"zh": "总览", "en": "Overview"}}``."""
-    with _CATALOGUE.open("rb") as fh:
-        raw = tomllib.load(fh)
     flat: dict[str, dict[str, str]] = {}
 
     def walk(node: dict, prefix: str) -> None:
@@ -25,8 +23,21 @@ def catalogue() -> dict[str, dict[str, str]]:
         for key, value in node.items():
             walk(value, f"{prefix}.{key}" if prefix else key)
 
-    walk(raw, "")
+    for path in sorted(_FOLDER.glob("*.toml")):
+        with path.open("rb") as fh:
+            before = len(flat)
+            raw = tomllib.load(fh)
+            keys = _count_leaves(raw)
+            walk(raw, "")
+            if len(flat) - before != keys:
+                raise ValueError(f"{path.name} repeats a key of another catalogue file")
     return flat
+
+
+def _count_leaves(node: dict) -> int:
+    if set(node) <= set(LANGS) and all(isinstance(v, str) for v in node.values()):
+        return 1
+    return sum(_count_leaves(v) for v in node.values())
 
 
 def norm_lang(lang: str | None) -> str:

@@ -1,19 +1,13 @@
-"""The project's own long-form template: 地区 | 指标 | 时期 | 数值 | 单位 | 限定 | 来源.
-
-Reads CSV (UTF-8, UTF-8 with BOM, GB18030) and XLSX. Government-style layouts are the next
-issue's work; this loader already reports every problem with its sheet, row and column.
-"""
+"""The project's own long form: 地区 | 指标 | 时期 | 数值 | 单位 | 限定 | 来源, one figure a row."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from pathlib import Path
 
 from loaders.quantities import QuantityError, parse_quantity
 from loaders.reference import Reference
-from loaders.result import Issue, LoadResult
+from loaders.result import Issue, LoadResult, column_letter
+from loaders.sheet import CellValue, LoadOptions, Sheet
 from store.periods import PeriodError, parse_period
 
 COLUMNS = {
@@ -38,59 +32,24 @@ QUALIFIER_WORDS = {
     "约": "approx",
     "近": "approx",
     "左右": "approx",
-    "": None,
     "精确": "exact",
+    "": None,
 }
 _YEAR = re.compile(r"^(\d{4})(?:\.0+)?\s*年?$")
 _YEAR_MONTH = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月$")
 
 
-class UnreadableFile(Exception):
-    """The file cannot be read at all (exit code 2 on the command line)."""
-
-
 def normalise_period(text: str) -> str:
-    """``2023年`` / ``2023.0`` → ``2023``; ``2024年8月`` → ``2024-08``; else as given."""
+    """``2023年`` / ``2023.0`` → ``2023``; ``2024年8月`` → ``2024-08``; 上半年 → H1."""
     text = text.strip()
     if m := _YEAR.match(text):
         return m[1]
     if m := _YEAR_MONTH.match(text):
         return f"{m[1]}-{int(m[2]):02d}"
-    return text.replace("上半年", "H1").replace("下半年", "H2")
+    return text.replace("年上半年", "H1").replace("年下半年", "H2")
 
 
-def read_table(path: Path, sheet: str | None = None) -> tuple[str, list[list[str]]]:
-    """(sheet name, rows of cell texts) from a CSV or XLSX file."""
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".csv":
-            raw = path.read_bytes()
-            for encoding in ("utf-8-sig", "gb18030"):
-                try:
-                    text = raw.decode(encoding)
-                    break
-                except UnicodeDecodeError:
-                    continue
-            else:
-                raise UnreadableFile("not UTF-8 or GB18030 text")
-            return path.stem, [row for row in csv.reader(io.StringIO(text))]
-        if suffix in {".xlsx", ".xls"}:
-            from python_calamine import CalamineWorkbook
-
-            wb = CalamineWorkbook.from_path(str(path))
-            name = sheet or wb.sheet_names[0]
-            if name not in wb.sheet_names:
-                raise UnreadableFile(f"no sheet named {name!r}")
-            values = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            return name, [[_cell(v) for v in row] for row in values]
-    except UnreadableFile:
-        raise
-    except Exception as exc:
-        raise UnreadableFile(f"{type(exc).__name__}: {exc}") from exc
-    raise UnreadableFile(f"unsupported file type {suffix or '(none)'}")
-
-
-def _cell(value: object) -> str:
+def cell_text(value: CellValue) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -98,61 +57,53 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
-def load_template(
-    path: Path,
-    ref: Reference,
-    *,
-    sheet: str | None = None,
-    default_region: str | None = None,
-    default_period: str | None = None,
-    mapping: dict[str, str] | None = None,
-) -> LoadResult:
+def is_long_form(sheet: Sheet) -> bool:
+    """Does the first non-empty row carry the long form's headers?"""
+    for row in sheet.cells[:5]:
+        texts = {cell_text(v) for v in row}
+        if texts - {""}:
+            return set(REQUIRED) - {"地区", "时期"} <= texts
+    return False
+
+
+def load_long_sheet(sheet: Sheet, ref: Reference, options: LoadOptions) -> LoadResult:
     """Tidy rows and located issues from a long-form sheet."""
     result = LoadResult()
-    sheet_name, rows = read_table(path, sheet)
-    if not rows:
-        result.issues.append(
-            Issue("empty-file", "文件中没有数据。", "The file has no data.", sheet=sheet_name)
-        )
+    header_row = next(
+        (i for i, row in enumerate(sheet.cells) if any(cell_text(v) for v in row)), None
+    )
+    if header_row is None:
+        result.issues.append(Issue.make("empty-file", sheet=sheet.name))
         return result
-    header = [h.strip() for h in rows[0]]
+    header = [cell_text(h) for h in sheet.cells[header_row]]
     missing = [
         c
         for c in REQUIRED
         if c not in header
-        and not ((c == "地区" and default_region) or (c == "时期" and default_period))
+        and not (
+            (c == "地区" and options.default_region) or (c == "时期" and options.default_period)
+        )
     ]
     if missing:
         result.issues.append(
-            Issue(
+            Issue.make(
                 "missing-column",
-                f"第1行缺少列：{'、'.join(missing)}（需要 {EXPECTED}）",
-                f"Row 1 lacks the columns {', '.join(missing)} (expected {EXPECTED})",
-                sheet=sheet_name,
-                row=1,
+                sheet=sheet.name,
+                row=header_row + 1,
+                columns="、".join(missing),
+                expected=EXPECTED,
             )
         )
         return result
     index = {name: header.index(name) for name in COLUMNS if name in header}
-    letters = {name: _letter(i) for name, i in index.items()}
-    mapping = mapping or {}
-    for number, row in enumerate(rows[1:], start=2):
-        cells = {name: (row[i].strip() if i < len(row) else "") for name, i in index.items()}
-        if not any(cells.values()):
-            continue
-        _read_row(
-            result, ref, sheet_name, number, cells, letters, default_region, default_period, mapping
-        )
+    letters = {name: column_letter(i) for name, i in index.items()}
+    seen: dict[tuple[str, str, str], int] = {}
+    for r in range(header_row + 1, sheet.n_rows):
+        row = sheet.cells[r]
+        cells = {name: cell_text(row[i]) if i < len(row) else "" for name, i in index.items()}
+        if any(cells.values()):
+            _read_row(result, ref, sheet.name, r + 1, cells, letters, options, seen)
     return result
-
-
-def _letter(i: int) -> str:
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def _read_row(
@@ -162,55 +113,36 @@ def _read_row(
     number: int,
     cells: dict[str, str],
     letters: dict[str, str],
-    default_region: str | None,
-    default_period: str | None,
-    mapping: dict[str, str],
+    options: LoadOptions,
+    seen: dict[tuple[str, str, str], int],
 ) -> None:
-    def issue(code: str, column: str, zh: str, en: str, suggestions: list[str] = ()) -> None:
+    def issue(code: str, column: str, **params: object) -> None:
         result.issues.append(
-            Issue(
+            Issue.make(
                 code,
-                zh,
-                en,
                 sheet=sheet,
                 row=number,
                 column=letters.get(column, ""),
                 cell=cells.get(column, ""),
-                suggestions=tuple(suggestions),
+                **params,
             )
         )
 
-    region_text = cells.get("地区") or default_region or ""
+    region_text = cells.get("地区") or options.default_region or ""
     region = ref.region(region_text)
     if region is None:
-        issue(
-            "unknown-region",
-            "地区",
-            f"第{number}行：找不到地区“{region_text}”",
-            f"Row {number}: no region matches “{region_text}”",
-            ref.close_regions(region_text),
-        )
+        issue("unknown-region", "地区", suggestions=ref.close_regions(region_text))
     ind_text = cells.get("指标", "")
-    indicator = ref.indicator(mapping.get(ind_text, ind_text))
+    indicator = ref.indicator(options.mapping.get(ind_text, ind_text))
     if indicator is None:
-        issue(
-            "unknown-indicator",
-            "指标",
-            f"第{number}行：找不到指标“{ind_text}”",
-            f"Row {number}: no indicator matches “{ind_text}”",
-            ref.close_indicators(ind_text),
-        )
-    period_text = normalise_period(cells.get("时期") or default_period or "")
+        issue("unknown-indicator", "指标", suggestions=ref.close_indicators(ind_text))
+    period: str | None = None
     try:
-        period = parse_period(period_text).text
+        period = parse_period(
+            normalise_period(cells.get("时期") or options.default_period or "")
+        ).text
     except PeriodError:
-        period = None
-        issue(
-            "bad-period",
-            "时期",
-            f"第{number}行：无法识别时期“{cells.get('时期', '')}”",
-            f"Row {number}: cannot read the period “{cells.get('时期', '')}”",
-        )
+        issue("bad-period", "时期")
     if indicator is None:
         return
     ind = ref.indicators[indicator]
@@ -218,33 +150,22 @@ def _read_row(
     try:
         q = parse_quantity(written, unit_hint=str(ind["unit"]))
     except QuantityError as exc:
-        issue(
-            "not-a-number",
-            "数值",
-            f"第{number}行：{exc.message_zh}",
-            f"Row {number}: {exc.message_en}",
-        )
+        issue("not-a-number", "数值", reason=exc.message_zh, reason_en=exc.message_en)
         return
     if q.unit != ind["unit"]:
-        issue(
-            "unit-mismatch",
-            "单位",
-            f"第{number}行：单位“{q.unit_as_written or q.unit}”不能换算为指标的单位 {ind['unit']}",
-            f"Row {number}: the unit “{q.unit_as_written or q.unit}” does not convert to "
-            f"{ind['unit']}",
-        )
+        issue("unit-mismatch", "单位", unit=q.unit_as_written or q.unit, expected=ind["unit"])
         return
     qualifier = QUALIFIER_WORDS.get(cells.get("限定", ""), "?") or q.qualifier
     if qualifier == "?":
-        issue(
-            "bad-qualifier",
-            "限定",
-            f"第{number}行：无法识别限定词“{cells['限定']}”",
-            f"Row {number}: unknown qualifier “{cells['限定']}”",
-        )
+        issue("bad-qualifier", "限定")
         return
     if region is None or period is None:
         return
+    key = (region, indicator, period)
+    if key in seen:
+        issue("duplicate-row", "地区", first=seen[key])
+        return
+    seen[key] = number
     reg = ref.regions[region]
     result.rows.append(
         {

@@ -16,7 +16,8 @@ PREFIX_USE = re.compile(r"""\bt\(\s*f["']([a-z_]+\.[a-z_.]*)\{""")
 
 
 def _fields(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    """Placeholders; ``{reason_en}`` in English pairs with ``{reason}`` in Chinese."""
+    return {name.removesuffix("_en") for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
 def test_every_entry_has_both_languages_and_same_placeholders() -> None:
@@ -72,3 +73,13 @@ def test_indicators_have_names_and_units_in_both_languages() -> None:
         ):
             assert r[field].strip(), (r["code"], field)
         assert float(r["display_zh_factor"]) > 0 and float(r["display_en_factor"]) > 0
+
+
+def test_every_issue_code_has_messages() -> None:
+    """Issue.make("code") reads issue.<code> from the catalogue: every code must be there."""
+    pattern = re.compile(r"""Issue\.make\(\s*["']([a-z0-9-]+)["']""")
+    codes = set()
+    for path in (ROOT / "loaders").rglob("*.py"):
+        codes |= set(pattern.findall(path.read_text(encoding="utf-8")))
+    assert codes
+    assert not sorted(c for c in codes if f"issue.{c}" not in catalogue())
