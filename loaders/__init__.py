@@ -9,13 +9,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from loaders.checks import check_result
 from loaders.files import FileRejected, read_sheets
+from loaders.government import is_government_table, load_government_sheet
 from loaders.reference import Reference
 from loaders.result import Issue, LoadResult
-from loaders.sheet import LoadOptions
+from loaders.sheet import LoadOptions, Sheet
 from loaders.template import is_long_form, load_long_sheet
+from loaders.template_sheets import SHEET_PARSERS
 
 __all__ = ["FileRejected", "LoadOptions", "LoadResult", "load_file"]
+
+
+def _parse_sheet(sheet: Sheet, ref: Reference, options: LoadOptions) -> LoadResult:
+    """The first parser whose detector recognises the sheet reads it."""
+    parsers = [
+        (is_long_form, load_long_sheet),
+        *SHEET_PARSERS,
+        (is_government_table, load_government_sheet),
+    ]
+    for detect, parse in parsers:
+        if detect(sheet):
+            return parse(sheet, ref, options)
+    return LoadResult(issues=[Issue.make("unknown-layout", sheet=sheet.name)])
 
 
 def load_file(path: Path, ref: Reference, options: LoadOptions | None = None) -> LoadResult:
@@ -25,10 +41,8 @@ def load_file(path: Path, ref: Reference, options: LoadOptions | None = None) ->
     for sheet in read_sheets(path, options):
         if not any(v not in (None, "") for row in sheet.cells for v in row):
             continue
-        if is_long_form(sheet):
-            result.extend(load_long_sheet(sheet, ref, options))
-        else:
-            result.issues.append(Issue.make("unknown-layout", sheet=sheet.name))
+        result.extend(_parse_sheet(sheet, ref, options))
+    check_result(result, ref)
     if not result.rows and not result.issues:
         result.issues.append(Issue.make("empty-file", sheet=path.name))
     return result
