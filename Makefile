@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install install-dev run test lint format system-deps data clean
+.PHONY: install install-dev run test lint format system-deps data bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ test: install-dev system-deps lint
 
 data: install-dev
 	$(BIN)/python -m etl.reference --shared ../shared
+	$(BIN)/python -m etl.template
+
+# Ingest speed against baselines measured in the same run (prints ratios; ~2 min).
+bench: install
+	$(BIN)/python -m bench.ingest
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

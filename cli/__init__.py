@@ -62,15 +62,16 @@ def _load_options(f):  # type: ignore[no-untyped-def]
 
 
 def _run_loaders(file: Path, sheet, region, period, maps, out, issues_out):  # type: ignore[no-untyped-def]
-    from loaders import FileRejected, LoadOptions, load_file
+    """Read and check ``file``; returns (result, sheets, the mapping the user gave)."""
+    from loaders import FileRejected, LoadOptions, load_sheets, read_with_warnings
+    from store.mappings import mappings_for
     from store.revisions import reference
 
-    mapping = dict(m.split("=", 1) for m in maps if "=" in m)
-    options = LoadOptions(
-        sheet=sheet, default_region=region, default_period=period, mapping=mapping
-    )
+    explicit = dict(m.split("=", 1) for m in maps if "=" in m)
+    options = LoadOptions(sheet=sheet, default_region=region, default_period=period)
+    engine = get_engine()
     try:
-        result = load_file(file, reference(get_engine()), options)
+        sheets, warnings = read_with_warnings(file, options)
     except FileRejected as exc:
         click.echo(
             f"{t('cli.file_unreadable', 'zh', path=file, reason=exc.reason_zh)}\n"
@@ -78,6 +79,12 @@ def _run_loaders(file: Path, sheet, region, period, maps, out, issues_out):  # t
             err=True,
         )
         sys.exit(2)
+    # a mapping given once for a layout applies to the next workbook of that layout
+    mapping = {**mappings_for(engine, sheets), **explicit}
+    options = LoadOptions(
+        sheet=sheet, default_region=region, default_period=period, mapping=mapping
+    )
+    result = load_sheets(sheets, reference(engine), options, warnings)
     if out:
         write_csv(result.frame(), out)
     if issues_out:
@@ -94,14 +101,14 @@ def _run_loaders(file: Path, sheet, region, period, maps, out, issues_out):  # t
         errors=len(result.errors),
         warnings=len(result.warnings),
     )
-    return result
+    return result, sheets, explicit
 
 
 @data_cli.command("check")
 @_load_options
 def check_command(file, sheet, region, period, maps, out, issues_out) -> None:  # type: ignore[no-untyped-def]
     """Dry run of the loaders: nothing is written to the database."""
-    result = _run_loaders(file, sheet, region, period, maps, out, issues_out)
+    result, _, _ = _run_loaders(file, sheet, region, period, maps, out, issues_out)
     sys.exit(1 if result.errors else 0)
 
 
@@ -110,15 +117,20 @@ def check_command(file, sheet, region, period, maps, out, issues_out) -> None:  
 @click.option("--author", default="cli")
 def import_command(file, sheet, region, period, maps, out, issues_out, author) -> None:  # type: ignore[no-untyped-def]
     """The same as check, then one revision committed — or nothing at all."""
+    from store.mappings import remember_for
     from store.revisions import commit_rows
 
-    result = _run_loaders(file, sheet, region, period, maps, out, issues_out)
+    result, sheets, explicit = _run_loaders(file, sheet, region, period, maps, out, issues_out)
     if result.errors:
         _say("cli.import_nothing", err=True)
         sys.exit(1)
     df = result.frame().assign(_row=[r.get("_row") for r in result.rows])
     sha = hashlib.sha256(file.read_bytes()).hexdigest()
-    summary = commit_rows(get_engine(), df, author=author, file_name=file.name, sha256=sha)
+    summary = commit_rows(
+        get_engine(), df, author=author, file_name=file.name, sha256=sha, entities=result
+    )
+    if explicit:
+        remember_for(get_engine(), sheets, explicit)
     _say(
         "cli.import_done",
         rev=summary.revision,
@@ -126,6 +138,8 @@ def import_command(file, sheet, region, period, maps, out, issues_out, author) -
         changed=summary.changed,
         unchanged=summary.unchanged,
     )
+    if summary.entities:
+        _say("cli.import_entities", **summary.entities)
 
 
 @users_cli.command("create")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from loaders.checks import check_result
-from loaders.files import FileRejected, read_sheets
+from loaders.files import FileRejected, read_with_warnings
 from loaders.government import is_government_table, load_government_sheet
 from loaders.reference import Reference
 from loaders.result import Issue, LoadResult
@@ -18,7 +18,14 @@ from loaders.sheet import LoadOptions, Sheet
 from loaders.template import is_long_form, load_long_sheet
 from loaders.template_sheets import SHEET_PARSERS
 
-__all__ = ["FileRejected", "LoadOptions", "LoadResult", "load_file"]
+__all__ = [
+    "FileRejected",
+    "LoadOptions",
+    "LoadResult",
+    "load_file",
+    "load_sheets",
+    "read_with_warnings",
+]
 
 
 def _parse_sheet(sheet: Sheet, ref: Reference, options: LoadOptions) -> LoadResult:
@@ -34,15 +41,24 @@ def _parse_sheet(sheet: Sheet, ref: Reference, options: LoadOptions) -> LoadResu
     return LoadResult(issues=[Issue.make("unknown-layout", sheet=sheet.name)])
 
 
-def load_file(path: Path, ref: Reference, options: LoadOptions | None = None) -> LoadResult:
-    """Read every sheet of ``path``; raises FileRejected only when the file cannot be read."""
-    options = options or LoadOptions()
+def load_sheets(
+    sheets: list[Sheet], ref: Reference, options: LoadOptions, warnings: list[Issue] | None = None
+) -> LoadResult:
+    """Parse sheets already read (so that a caller can look at them first, e.g. for mappings)."""
     result = LoadResult()
-    for sheet in read_sheets(path, options):
+    for sheet in sheets:
         if not any(v not in (None, "") for row in sheet.cells for v in row):
             continue
         result.extend(_parse_sheet(sheet, ref, options))
     check_result(result, ref)
-    if not result.rows and not result.issues:
-        result.issues.append(Issue.make("empty-file", sheet=path.name))
+    if not result.rows and not result.issues and not result.projects and not result.members:
+        result.issues.append(Issue.make("empty-file", sheet=sheets[0].source if sheets else ""))
+    result.issues[:0] = warnings or []  # file-level warnings (external links, formulas) first
     return result
+
+
+def load_file(path: Path, ref: Reference, options: LoadOptions | None = None) -> LoadResult:
+    """Read and parse every sheet of ``path``; raises FileRejected when it cannot be read."""
+    options = options or LoadOptions()
+    sheets, warnings = read_with_warnings(path, options)
+    return load_sheets(sheets, ref, options, warnings)

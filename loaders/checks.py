@@ -1,10 +1,112 @@
-"""Checks over a whole load result, after every sheet is read (e.g. a forgotten 万)."""
+"""Checks over a whole load result, after every sheet is read (e.g. a forgotten 万).
+
+- ``magnitude-jump`` (warning): a figure about 10 000 (or 100 000 000) times off the region's
+  stored figure of the same (or nearest) year for the same indicator: most likely 万 (亿) was
+  left out or written twice.
+- ``duplicate-row`` (error): the same region, indicator and period on two sheets of one
+  workbook (each sheet's own repeats are reported by its reader).
+
+Rows say where they come from in ``_sheet``, ``_row`` and ``_column`` (when their reader
+knows it); a row without ``_sheet`` is named by its row number alone.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import math
+
 from loaders.reference import Reference
-from loaders.result import LoadResult
+from loaders.result import Issue, LoadResult
+
+#: factor → the word that makes it; a ratio within JUMP_TOLERANCE (in powers of ten) counts
+JUMP_WORDS = {4: "万", 8: "亿"}
+JUMP_TOLERANCE = 0.5
+NEAREST_YEARS = 2
 
 
 def check_result(result: LoadResult, ref: Reference) -> None:
     """Append warnings to ``result.issues``; never drops rows."""
+    _duplicates_across_sheets(result)
+    _magnitude_jumps(result, ref)
+
+
+def _place(row: dict[str, object]) -> tuple[str, int | None, str]:
+    row_number = row.get("_row")
+    return (
+        str(row.get("_sheet") or ""),
+        int(row_number) if isinstance(row_number, int) else None,
+        str(row.get("_column") or ""),
+    )
+
+
+def _duplicates_across_sheets(result: LoadResult) -> None:
+    first: dict[tuple[object, ...], dict[str, object]] = {}
+    for row in result.rows:
+        key = tuple(row.get(k) for k in ("entity_type", "entity_code", "indicator_code", "period"))
+        if key not in first:
+            first[key] = row
+            continue
+        sheet, number, column = _place(row)
+        first_sheet, first_number, _ = _place(first[key])
+        issue = Issue.make(
+            "duplicate-row-sheets",
+            sheet=sheet,
+            row=number,
+            column=column,
+            cell=row.get("entity_name_zh", ""),
+            first_sheet=first_sheet,
+            first=first_number or "",
+        )
+        result.issues.append(dataclasses.replace(issue, code="duplicate-row"))
+
+
+def _magnitude_jumps(result: LoadResult, ref: Reference) -> None:
+    for row in result.rows:
+        if row.get("entity_type") != "region":
+            continue
+        previous = _nearest(
+            ref.history.get((str(row["entity_code"]), str(row["indicator_code"]))),
+            str(row.get("period", "")),
+        )
+        value = row.get("value")
+        if not previous or not isinstance(value, int | float) or value <= 0 or previous <= 0:
+            continue
+        power = math.log10(value / previous)
+        for size, word in JUMP_WORDS.items():
+            if abs(abs(power) - size) <= JUMP_TOLERANCE:
+                sheet, number, column = _place(row)
+                unit = row.get("unit", "")
+                result.issues.append(
+                    Issue.make(
+                        "magnitude-jump",
+                        severity="warning",
+                        sheet=sheet,
+                        row=number,
+                        column=column,
+                        cell=row.get("value_as_written", ""),
+                        new=f"{_fmt(value)} {unit}",
+                        previous=f"{_fmt(previous)} {unit}",
+                        factor=f"{10**size:,}",
+                        word=word,
+                        direction="漏写" if power < 0 else "多写",
+                        direction_en="left out" if power < 0 else "written twice",
+                    )
+                )
+                break
+
+
+def _nearest(years: dict[int, float] | None, period: str) -> float | None:
+    """The stored figure of the same year, else of the nearest year within NEAREST_YEARS.
+
+    Comparing with a figure of the same time keeps fast-growing series (a new industry's
+    output can grow 10 000 times in fifteen years) from looking like a forgotten 万.
+    """
+    if not years or not period[:4].isdigit():
+        return None
+    year = int(period[:4])
+    best = min(years, key=lambda y: (abs(y - year), -y))
+    return years[best] if abs(best - year) <= NEAREST_YEARS else None
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}"

@@ -122,6 +122,22 @@ _NUMERAL = "0-9〇零一二两三四五六七八九十百千万亿"
 _RANGE = re.compile(rf"[{_NUMERAL}][-—–~〜至到][{_NUMERAL}]")
 _MISSING = re.compile(r"[-—–…·.／/\\xX×无]+|N/?A|n/?a")
 _TRAILING_PUNCT = "，。、；;：:,.！!？?）)"
+_SPACES = re.compile(r"\s+")
+# Words before, a plain decimal, whatever follows: "超过" "400" "亿元" (see parse_quantity).
+_SPLIT = re.compile(r"([^0-9]*?)(-?[0-9]+(?:\.[0-9]+)?)(.*)", re.DOTALL)
+_STRENGTH = {EXACT: 0, AT_LEAST: 1, APPROX: 2}  # combine_qualifiers keeps the strongest
+# Characters an affix starts (prefixes) or ends (suffixes) with: most figures have none.
+_PREFIX_FIRST = frozenset(w[0] for w, _ in _PREFIXES)
+_SUFFIX_LAST = frozenset(w[-1] for w, _ in _SUFFIXES)
+_CACHE_SIZE = 4096  # entries per memo below; cleared when full (a long-running server)
+_UNKNOWN = object()  # not in a memo yet
+
+
+def _remember(memo: dict, key: object, value: object) -> None:  # type: ignore[type-arg]
+    """Keep ``value`` under ``key``; a full memo starts again rather than growing for ever."""
+    if len(memo) >= _CACHE_SIZE:
+        memo.clear()
+    memo[key] = value
 
 
 class QuantityError(ValueError):
@@ -181,12 +197,44 @@ def parse_quantity(text: str, unit_hint: str | None = None) -> Quantity:
     the text has none (``422万`` with ``person``) and is checked against the unit the text
     writes. Raises :class:`QuantityError` for anything it cannot read unambiguously.
     """
+    m = _SPLIT.fullmatch(text) if text.__class__ is str else None
+    if m is not None:
+        # Fast path, same result: qualifier words + a plain decimal + a unit read before.
+        head, number, rest = m.groups()
+        head_qualifier = _prefix_qualifier(head) if head else EXACT
+        reading = _unit_reading(rest, unit_hint) if head_qualifier is not None else None
+        if reading is not None:
+            qualifier, factor, factor_float, unit_ = reading
+            whole, _, decimals = number.partition(".")
+            num, den = int(whole + decimals), 10 ** len(decimals)
+            return Quantity(
+                value=(num * factor.numerator) / (den * factor.denominator),
+                unit=unit_.canonical,
+                qualifier=qualifier
+                if head_qualifier == EXACT
+                else max(head_qualifier, qualifier, key=_STRENGTH.__getitem__),
+                factor=factor_float,
+                unit_as_written=unit_.written,
+            )
+    num, den, qualifier, factor, unit = _parse(text, unit_hint)
+    return Quantity(
+        # int / int is correctly rounded: the same float as float(Fraction(...)), faster
+        value=(num * factor.numerator) / (den * factor.denominator),
+        unit=unit.canonical,
+        qualifier=qualifier,
+        factor=float(factor),
+        unit_as_written=unit.written,
+    )
+
+
+def _parse(text: str, unit_hint: str | None) -> tuple[int, int, str, Fraction, _Unit]:
+    """The figure as (numerator, denominator, qualifier, factor, unit); value = n / d * factor."""
     if not isinstance(text, str):
         raise QuantityError(
             f"数值应为文本，实际为 {type(text).__name__}",
             f"expected text, got {type(text).__name__}",
         )
-    hint = _resolve_hint(unit_hint)
+    hint = _hint(unit_hint)
     s = _normalise(text)
     if not s:
         raise QuantityError("数值为空", "the value is empty", text)
@@ -205,35 +253,80 @@ def parse_quantity(text: str, unit_hint: str | None = None) -> Quantity:
             text,
         )
     problem: QuantityError | None = None
-    for number, rest in _number_candidates(s, bare_ok=any(q != EXACT for q in quals)):
+    for num, den, rest in _number_candidates(s, bare_ok=any(q != EXACT for q in quals)):
         try:
-            marker, mult, unit = _read_rest(rest, hint, percent, text)
+            marker, factor, unit = _reading(rest, unit_hint, hint, percent, text)
         except QuantityError as exc:
             problem = problem or exc
             continue
-        factor = mult * unit.factor
-        return Quantity(
-            value=float(number * factor),
-            unit=unit.canonical,
-            qualifier=combine_qualifiers([*quals, marker]),
-            factor=float(factor),
-            unit_as_written=unit.written,
-        )
+        return num, den, combine_qualifiers([*quals, marker]) if quals else marker, factor, unit
     if problem is not None:
         raise problem
     raise QuantityError(f"“{text}”中找不到数字", f"no number found in {text!r}", text)
 
 
+_PREFIX_READINGS: dict[str, str | None] = {}
+
+
+def _prefix_qualifier(head: str) -> str | None:
+    """The qualifier of ``head`` when it is nothing but qualifier words (约, 超过 …), else None."""
+    known = _PREFIX_READINGS.get(head, _UNKNOWN)
+    if known is not _UNKNOWN:
+        return known  # type: ignore[return-value]
+    s, quals = _normalise(head), []
+    while s:
+        found = next(((w, q) for w, q in _PREFIXES if s.startswith(w)), None)
+        if found is None or found[1] is None:  # not a qualifier word, or an upper bound (不足)
+            break
+        quals.append(found[1])
+        s = s[len(found[0]) :]
+    reading = None if s else combine_qualifiers(quals)
+    _remember(_PREFIX_READINGS, head, reading)
+    return reading
+
+
+_UNIT_READINGS: dict[tuple[str, str | None], tuple[str, Fraction, float, _Unit] | None] = {}
+
+
+def _unit_reading(unit: str, unit_hint: str | None) -> tuple[str, Fraction, float, _Unit] | None:
+    """How ``N + unit`` reads for any plain decimal N: (qualifier, factor, float, unit).
+
+    Everything ``_parse`` does after the number depends on ``unit`` alone, so reading
+    ``"1" + unit`` once tells it for every N. None when that cannot be known without the
+    number: the unit starts with something that would join the number (a digit, ``.`` or
+    ``,``), or the text does not read at all (the caller then parses it whole, for the error
+    message naming the figure).
+    """
+    key = (unit, unit_hint)
+    known = _UNIT_READINGS.get(key, _UNKNOWN)
+    if known is not _UNKNOWN:
+        return known  # type: ignore[return-value]
+    reading = None
+    start = _normalise(unit)[:1]
+    if not (start.isdecimal() or start in (".", ",")):
+        try:
+            num, den, qualifier, factor, unit_ = _parse("1" + unit, unit_hint)
+        except QuantityError:
+            pass
+        else:
+            if num == den == 1:
+                reading = (qualifier, factor, float(factor), unit_)
+    _remember(_UNIT_READINGS, key, reading)
+    return reading
+
+
 def _normalise(text: str) -> str:
     s = unicodedata.normalize("NFKC", text).translate(_TRADITIONAL)
-    s = re.sub(r"\s+", "", s)
-    return _THOUSANDS.sub("", s)
+    s = _SPACES.sub("", s)
+    return _THOUSANDS.sub("", s) if "," in s else s
 
 
 def _strip_words(s: str, quals: list[str], text: str) -> str:
     """Remove qualifier words before and after the figure, recording their qualifiers."""
     changed = True
     while changed and s:
+        if s[0] not in _PREFIX_FIRST and s[-1] not in _SUFFIX_LAST:
+            break
         changed = False
         for affixes, at_start in ((_PREFIXES, True), (_SUFFIXES, False)):
             for word, qual in affixes:
@@ -252,15 +345,16 @@ def _strip_words(s: str, quals: list[str], text: str) -> str:
     return s
 
 
-def _number_candidates(s: str, bare_ok: bool) -> Iterable[tuple[Fraction, str]]:
-    """Possible (number, rest of text) splits, most likely first.
+def _number_candidates(s: str, bare_ok: bool) -> Iterable[tuple[int, int, str]]:
+    """Possible (numerator, denominator, rest of text) splits, most likely first.
 
     A bare 百/千/万/亿 means one of it ("百余家", "逾百人", "近万人", "过亿元"), but only after
     a qualifier word (``bare_ok``) or before 余/多: on its own "万吨" is a unit, not a figure.
     """
     m = _ARABIC.match(s)
     if m:
-        yield Fraction(m.group()), s[m.end() :]
+        whole, _, decimals = m.group().partition(".")  # "-1.25" → -125 / 100, exactly
+        yield int(whole + decimals), 10 ** len(decimals), s[m.end() :]
         return
     run = 0
     while run < len(s) and s[run] in _CN_CHARS:
@@ -269,32 +363,63 @@ def _number_candidates(s: str, bare_ok: bool) -> Iterable[tuple[Fraction, str]]:
         token, rest = s[:end], s[end:]
         if token in ("百", "千", "万", "亿"):
             if bare_ok or rest[:1] in ("余", "多"):
-                yield Fraction(dict(_MULTIPLIERS)[token]), rest
+                yield dict(_MULTIPLIERS)[token], 1, rest
             continue
         value = _parse_cn_number(token)
         if value is not None:
-            yield value, rest
+            yield value.numerator, value.denominator, rest
+
+
+# (head, marker's qualifier, multiplier text, multiplier) for every marker and multiplier, in the
+# order they are tried; bucketed by the head's first character ("" heads go in every bucket).
+_HEADS: tuple[tuple[str, str, str, int], ...] = tuple(
+    (head, marker_qual, mult_text, mult)
+    for marker, marker_qual in _MARKERS.items()
+    for mult_text, mult in _MULTIPLIERS
+    for head in dict.fromkeys((marker + mult_text, mult_text + marker))
+)
+_HEADS_BY_FIRST: dict[str, tuple[tuple[str, str, str, int], ...]] = {
+    c: tuple(h for h in _HEADS if not h[0] or h[0][0] == c) for c in {h[0][:1] for h in _HEADS}
+}
+_READINGS: dict[tuple[str, str | None, bool], tuple[str, Fraction, _Unit] | None] = {}
+
+
+def _reading(
+    rest: str, unit_hint: str | None, hint: _Unit | None, percent: bool, text: str
+) -> tuple[str, Fraction, _Unit]:
+    """``_read_rest``, remembered: what follows a number ("万吨", "余个") repeats endlessly."""
+    key = (rest, unit_hint, percent)
+    known = _READINGS.get(key, _UNKNOWN)
+    if known is not _UNKNOWN and known is not None:
+        return known  # type: ignore[return-value]
+    if known is None:  # it failed before: read again, for the error naming this text
+        return _read_rest(rest, hint, percent, text)
+    try:
+        reading = _read_rest(rest, hint, percent, text)
+    except QuantityError:
+        _remember(_READINGS, key, None)
+        raise
+    _remember(_READINGS, key, reading)
+    return reading
 
 
 def _read_rest(
     rest: str, hint: _Unit | None, percent: bool, text: str
 ) -> tuple[str, Fraction, _Unit]:
-    """Split what follows the number into marker, multiplier and unit."""
+    """Split what follows the number into marker, factor (multiplier × unit factor) and unit."""
     found: dict[tuple[Fraction, str], tuple[str, Fraction, _Unit]] = {}
     mismatch: QuantityError | None = None
-    for marker, marker_qual in _MARKERS.items():
-        for mult_text, mult in _MULTIPLIERS:
-            for head in {marker + mult_text, mult_text + marker}:
-                if not rest.startswith(head):
-                    continue
-                try:
-                    unit = _resolve_unit(rest[len(head) :], mult_text, hint, percent, text)
-                except QuantityError as exc:
-                    mismatch = mismatch or exc
-                    continue
-                if unit is not None:
-                    key = (mult * unit.factor, unit.canonical)
-                    found.setdefault(key, (marker_qual, Fraction(mult), unit))
+    for head, marker_qual, mult_text, mult in _HEADS_BY_FIRST.get(rest[:1], _HEADS_BY_FIRST[""]):
+        if not rest.startswith(head):
+            continue
+        try:
+            unit = _resolve_unit(rest[len(head) :], mult_text, hint, percent, text)
+        except QuantityError as exc:
+            mismatch = mismatch or exc
+            continue
+        if unit is not None:
+            key = (mult * unit.factor, unit.canonical)
+            found.setdefault(key, (marker_qual, key[0], unit))
     if len(found) > 1:
         raise QuantityError(f"“{text}”有多种读法", f"{text!r} can be read in several ways", text)
     if found:
@@ -354,6 +479,20 @@ def _resolve_unit(
             text,
         )
     return unit
+
+
+_HINTS: dict[str, _Unit | None] = {}
+
+
+def _hint(unit_hint: str | None) -> _Unit | None:
+    """``_resolve_hint``, remembered (a hint that cannot be read raises every time)."""
+    if unit_hint is None:
+        return None
+    hint = _HINTS.get(unit_hint)
+    if hint is None:
+        hint = _resolve_hint(unit_hint)
+        _remember(_HINTS, unit_hint, hint)
+    return hint
 
 
 def _resolve_hint(unit_hint: str | None) -> _Unit | None:

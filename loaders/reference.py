@@ -19,6 +19,9 @@ class Reference:
     region_keys: dict[str, list[str]] = field(default_factory=dict)  # alias key → codes
     indicators: dict[str, dict[str, object]] = field(default_factory=dict)  # code → row
     indicator_keys: dict[str, str] = field(default_factory=dict)  # name key → code
+    alliances: dict[str, str] = field(default_factory=dict)  # name key (alias_key) → code
+    # (region, indicator) → {year: value}: what the store holds, for plausibility checks
+    history: dict[tuple[str, str], dict[int, float]] = field(default_factory=dict)
 
     def add_region(
         self, code: str, name_zh: str, name_en: str, level: str, aliases: list[str]
@@ -43,6 +46,10 @@ class Reference:
 
     def indicator(self, text: str) -> str | None:
         return self.indicator_keys.get(alias_key(text))
+
+    def alliance(self, text: str) -> str | None:
+        """The alliance named (Chinese or English name, or code) ``text``, or None."""
+        return self.alliances.get(alias_key(text))
 
     def close_regions(self, text: str, n: int = 3) -> list[str]:
         keys = difflib.get_close_matches(alias_key(text), list(self.region_keys), n=n)

@@ -116,10 +116,11 @@ class LoadResult:
         return pd.DataFrame(self.rows, columns=TIDY_COLUMNS)
 
     def issues_frame(self) -> pd.DataFrame:
-        return pd.DataFrame(
+        df = pd.DataFrame(
             [{**i.__dict__, "suggestions": "、".join(i.suggestions)} for i in self.issues],
             columns=ISSUE_COLUMNS,
         )
+        return df.astype({"row": "Int64"})  # 12, not 12.0; empty where the issue has no row
 
 
 def column_letter(index: int) -> str:

@@ -148,3 +148,64 @@ def test_users_create(cli_env) -> None:
     assert "alice" in proc.stdout
     again = run_cli("users", "create", "alice", "--role", "editor", env=env)
     assert again.returncode == 1 and "已存在" in again.stderr
+
+
+def _government_book(path: Path, value: float) -> Path:
+    """A bureau's own table: title row, unit row, a header no indicator is called."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "产能"
+    ws.append(["枣庄市电池产业情况（2027年）"])
+    ws.append(["单位：GWh"])
+    ws.append(["地区", "动力电池电芯产能"])
+    ws.append(["枣庄市", value])
+    wb.save(path)
+    return path
+
+
+def test_mapping_is_remembered_for_the_next_workbook_of_that_layout(cli_env, tmp_path) -> None:
+    first = _government_book(tmp_path / "2027.xlsx", 41)
+    proc = run_cli("data", "check", str(first), env=cli_env)
+    assert proc.returncode == 1 and "unknown-indicator" in proc.stderr
+    proc = run_cli(
+        "data", "import", str(first), "--map", "动力电池电芯产能=cell_capacity", env=cli_env
+    )
+    assert proc.returncode == 0, proc.stderr
+    second = _government_book(tmp_path / "2027b.xlsx", 42)
+    proc = run_cli("data", "check", str(second), "--issues", str(tmp_path / "i.csv"), env=cli_env)
+    assert proc.returncode == 0, proc.stderr
+    assert "unknown-indicator" not in proc.stderr
+
+
+def test_import_template_with_projects_and_members(cli_env, tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(ROOT / "data" / "template.xlsx")
+    ws = wb["签约项目"]
+    header = [c.value for c in ws[1]]
+    row = dict.fromkeys(header, None) | {
+        "项目名称": "测试钠离子电池项目",
+        "地区": "枣庄市",
+        "活动": "2024新能源电池产业发展大会",
+        "签约日期": "2024-08-25",
+        "投资额": 12,
+        "单位": "亿元",
+        "产业领域": "钠离子电池",
+        "阶段": "签约",
+        "来源": "测试",
+    }
+    ws.append([row[h] for h in header])
+    path = tmp_path / "filled.xlsx"
+    wb.save(path)
+    proc = run_cli("data", "import", str(path), env=cli_env)
+    assert proc.returncode == 0, proc.stderr
+    assert "签约项目：新增 1" in proc.stdout, proc.stdout
+
+
+def test_issue_rows_are_whole_numbers(cli_env, tmp_path) -> None:
+    bad = _template(tmp_path / "bad.csv", [["枣庄巿", "电芯年产能", "2025", "40", "GWh", "", ""]])
+    issues = tmp_path / "issues.csv"
+    run_cli("data", "check", str(bad), "--issues", str(issues), env=cli_env)
+    assert _read(issues)[0]["row"] == "2"

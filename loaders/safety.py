@@ -1,0 +1,419 @@
+"""Checks that keep hostile workbooks away from the parser; they run before anything is parsed.
+
+calamine is fast and never expands XML entities, but it trusts a workbook's structure: it
+allocates one block of rows × columns cells per sheet, so a 5 KB xlsx with a single value in
+XFD1048576 asks for half a terabyte and aborts the whole process (no exception to catch).
+Before calamine sees a zip workbook, this module checks, cheapest first:
+
+1. the zip directory, before any part is decompressed: number of parts, total unzipped size,
+   compression ratio of large parts, repeated part names, zip-level passwords;
+2. part names and content types: VBA projects and Excel 4.0 macro sheets;
+3. the prolog of every XML part: no DOCTYPE or ENTITY (an xlsx never needs one), no UTF-16;
+4. every worksheet, streamed once: how far its cells reach, and its formulas.
+
+A refusal is a FileRejected worded by the catalogue (``i18n/issues_files.toml``).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.parsers import expat
+
+from i18n import t
+from loaders.result import Issue
+
+MAX_UNCOMPRESSED = 200 * 1024 * 1024  # all parts of one workbook together, once unzipped
+MAX_RATIO = 100  # unzipped / zipped size, for a part larger than RATIO_FLOOR
+RATIO_FLOOR = 1024 * 1024
+MAX_PARTS = 10_000
+MAX_CELLS = 10_000_000  # rows × columns of one sheet: the block calamine allocates at once
+MAX_COLS = 16_384  # Excel's own limit, column XFD
+SMALL_PART = 10 * 1024 * 1024  # content types, workbook.xml, relationships: read whole
+PROLOG_WINDOW = 64 * 1024  # a part's root element must start within this
+CHUNK = 1024 * 1024
+MAX_CARRY = 1024 * 1024
+# A regular cell reference has one letter and at most five digits (A1..Z99999), so the cells
+# of a sheet that only has those fit in 99 999 × 26; the others are read one by one.
+REGULAR_ROWS, REGULAR_COLS = 99_999, 26
+
+CONTENT_TYPES = "[Content_Types].xml"
+WORKBOOK = "xl/workbook.xml"
+WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+XML_SUFFIXES = (".xml", ".rels", ".vml")
+ZIP_KINDS = (
+    ("xl/workbook.bin", "xlsb"),
+    ("word/document.xml", "docx"),
+    ("ppt/presentation.xml", "pptx"),
+    ("content.xml", "odf"),
+)
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError)
+
+_MACRO_PART = re.compile(r"(?i)(?:^|/)(?:vbaProject(?:Signature)?\.bin$|macrosheets/)")
+_MACRO_TYPE = re.compile(rb"(?i)macroEnabled|vbaProject|macrosheet")
+_DECLARATION = re.compile(rb"(?i)<!\s*(?:DOCTYPE|ENTITY)")
+_PROLOG_SKIP = re.compile(rb"<\?.*?\?>|<!--.*?-->", re.S)
+_ROOT = re.compile(rb"<[A-Za-z_:]")
+_ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)""")
+_WIDE_ENCODING = re.compile(rb"(?i)utf-?(?:16|32)|ucs|cp0?37|ebcdic")
+# A <c> whose reference is not a regular one, or that names none (then it sits after the
+# previous cell: only a full walk can place it), or a prefixed <x:c> (calamine ignores prefixes).
+_CELL_ODD = re.compile(rb'<c(?! r="[A-Z]\d{1,5}")[\s>/]')
+_CELL_FAR = re.compile(rb'<c r="([A-Z]{2,}|[A-Z](?=\d{6}))(\d+)"')
+_PREFIXED = re.compile(rb":c[\s>/]")
+_FORMULA = re.compile(rb"<f[\s>/]")
+_NO_VALUE = re.compile(rb"(?:</f>|<f\b[^<>]*/>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+_TAG = re.compile(rb"<(/?)(?:[^\s<>/:]+:)?(row|c)(?=[\s/>])([^<>]*)>")
+_R_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_REF = re.compile(rb"([A-Za-z]*)(\d*)")
+
+
+class FileRejected(Exception):
+    """The file cannot or must not be read; ``code`` is the issue code, reasons in zh/en."""
+
+    def __init__(self, code: str, reason_zh: str, reason_en: str) -> None:
+        super().__init__(reason_en)
+        self.code, self.reason_zh, self.reason_en = code, reason_zh, reason_en
+
+    @classmethod
+    def make(cls, code: str, **params: object) -> FileRejected:
+        """A refusal worded by the catalogue entry ``issue.<code>``."""
+        return cls(code, t(f"issue.{code}", "zh", **params), t(f"issue.{code}", "en", **params))
+
+    def issue(self) -> Issue:
+        """The refusal as one row of the issues table."""
+        return Issue(self.code, self.reason_zh, self.reason_en)
+
+
+def detail(key: str, **params: object) -> dict[str, str]:
+    """The ``detail``/``detail_en`` parameters, from the catalogue entry ``file_detail.<key>``."""
+    return {
+        "detail": t(f"file_detail.{key}", "zh", **params),
+        "detail_en": t(f"file_detail.{key}", "en", **params),
+    }
+
+
+def human_size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.1f} KB"
+
+
+def corrupt(file: str, key: str, **params: object) -> FileRejected:
+    return FileRejected.make("corrupt-file", file=file, **detail(key, **params))
+
+
+@dataclass
+class SheetScan:
+    """What a look at one sheet found before parsing it.
+
+    ``rows``/``cols`` bound the block calamine will allocate (1-based: the furthest cell).
+    ``exact``: they are the true extent (a full walk), not an upper bound; a bound above
+    REGULAR_ROWS is exact for the rows all the same (only far references reach past it).
+    """
+
+    rows: int = 0
+    cols: int = 0
+    exact: bool = True
+    formulas: int = 0
+    formulas_without_value: int = 0
+
+
+@dataclass
+class WorkbookScan:
+    sheets: dict[str, SheetScan] = field(default_factory=dict)  # by sheet name
+    external_links: list[str] = field(default_factory=list)
+
+
+def check_extent(scan: SheetScan, sheet: str, file: str, max_rows: int) -> None:
+    """Too many rows, or a block of cells too large to allocate, refuses the file."""
+    where = {"file": file, "sheet": sheet, "rows": f"{scan.rows:,}", "cols": f"{scan.cols:,}"}
+    if scan.rows > max_rows and (scan.exact or scan.rows > REGULAR_ROWS):
+        raise FileRejected.make("too-many-rows", limit=f"{max_rows:,}", **where)
+    if scan.cols > MAX_COLS or scan.rows * scan.cols > MAX_CELLS:
+        raise FileRejected.make("too-many-cells", limit=f"{MAX_CELLS:,}", **where)
+
+
+def scan_zip_workbook(path: Path, file: str, max_rows: int, formulas: bool = True) -> WorkbookScan:
+    """Check an xlsx before calamine opens it; raises FileRejected, returns what it found.
+
+    ``formulas=False`` skips counting formulas (a pass that only feeds warnings).
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return _scan_zip(zf, file, max_rows, formulas)
+    except ZIP_ERRORS as exc:
+        raise corrupt(file, "bad_zip") from exc
+
+
+def _scan_zip(zf: zipfile.ZipFile, file: str, max_rows: int, formulas: bool) -> WorkbookScan:
+    infos = [i for i in zf.infolist() if not i.is_dir()]
+    _check_directory(infos, file)
+    names = {i.filename for i in infos}
+    # calamine falls back to xlsb or ods when xlsx fails: parts this scan does not look at.
+    kind = next((k for part, k in ZIP_KINDS if part in names), None)
+    if kind or WORKBOOK not in names:
+        raise not_a_spreadsheet(file, kind or "zip")
+    for name in sorted(names):
+        if _MACRO_PART.search(name):
+            key = "macro_sheet" if "macrosheets/" in name.lower() else "macro_part"
+            raise FileRejected.make("macro-enabled", file=file, **detail(key, part=name))
+    small = {n: _read_small(zf, n, file) for n in (CONTENT_TYPES, WORKBOOK_RELS) if n in names}
+    small[WORKBOOK] = _read_small(zf, WORKBOOK, file)
+    if _MACRO_TYPE.search(small.get(CONTENT_TYPES, b"")):
+        raise FileRejected.make("macro-enabled", file=file, **detail("macro_type"))
+    sheet_parts = _sheet_parts(small[WORKBOOK], small.get(WORKBOOK_RELS, b""), file)
+    scan = WorkbookScan(external_links=_external_links(zf, names, file))
+    for info in infos:
+        name = info.filename
+        is_sheet = name.startswith("xl/worksheets/") or name in sheet_parts
+        if is_sheet or name.lower().endswith(XML_SUFFIXES):
+            found = _stream_part(zf, info, file, _CellScanner(formulas) if is_sheet else None)
+            if is_sheet:
+                sheet = sheet_parts.get(name, name)
+                check_extent(found, sheet, file, max_rows)
+                scan.sheets[sheet] = found
+    return scan
+
+
+def _check_directory(infos: list[zipfile.ZipInfo], file: str) -> None:
+    """Zip-bomb and structure checks on the directory alone: nothing is decompressed."""
+    if len(infos) > MAX_PARTS:
+        raise FileRejected.make(
+            "zip-bomb", file=file, **detail("parts", count=f"{len(infos):,}", limit=MAX_PARTS)
+        )
+    seen: set[str] = set()
+    total = 0
+    for info in infos:
+        if info.filename in seen:
+            raise corrupt(file, "repeated_part", part=info.filename)
+        seen.add(info.filename)
+        if info.flag_bits & 0x1:
+            raise FileRejected.make("encrypted-file", file=file)
+        total += info.file_size
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise FileRejected.make(
+                "zip-bomb", file=file, **detail("ratio", part=info.filename, ratio=f"{ratio:,}")
+            )
+    if total > MAX_UNCOMPRESSED:
+        raise FileRejected.make(
+            "zip-bomb",
+            file=file,
+            **detail("total", size=human_size(total), limit=human_size(MAX_UNCOMPRESSED)),
+        )
+
+
+def not_a_spreadsheet(file: str, kind: str) -> FileRejected:
+    return FileRejected.make(
+        "not-a-spreadsheet",
+        file=file,
+        kind=t(f"file_kind.{kind}", "zh"),
+        kind_en=t(f"file_kind.{kind}", "en"),
+    )
+
+
+def _read_small(zf: zipfile.ZipFile, name: str, file: str) -> bytes:
+    """A small part read whole, checked for DOCTYPE anywhere (it is parsed with expat)."""
+    if zf.getinfo(name).file_size > SMALL_PART:
+        raise corrupt(file, "bad_part", part=name)
+    try:
+        data = zf.read(name)
+    except ZIP_ERRORS as exc:
+        raise corrupt(file, "bad_part", part=name) from exc
+    if _DECLARATION.search(data):
+        raise FileRejected.make("xml-entity", file=file, part=name)
+    check_xml_head(data[:PROLOG_WINDOW], name, file, complete=True)
+    return data
+
+
+def check_xml_head(head: bytes, part: str, file: str, complete: bool) -> None:
+    """The start of an XML part: no DOCTYPE/ENTITY, an ASCII-compatible encoding, a root."""
+    if _DECLARATION.search(head):
+        raise FileRejected.make("xml-entity", file=file, part=part)
+    declared = _ENCODING.search(head[:256])
+    if (
+        head.startswith((b"\xff\xfe", b"\xfe\xff"))
+        or b"\x00" in head[:256]
+        or (declared and _WIDE_ENCODING.search(declared.group(1)))
+    ):
+        raise corrupt(file, "xml_encoding", part=part)
+    prolog = _PROLOG_SKIP.sub(b"", head)
+    root = _ROOT.search(prolog)  # a DOCTYPE can only come before it
+    if not complete and (not root or b"<!--" in prolog[: root.start()]):
+        raise corrupt(file, "xml_prolog", part=part)
+
+
+def _elements(xml: bytes, local: str, part: str, file: str) -> list[dict[str, str]]:
+    """Attributes of every element named ``local`` (any prefix), as calamine reads them."""
+    found: list[dict[str, str]] = []
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name.rpartition(":")[2] == local:
+            found.append(attrs)
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = start
+    try:
+        parser.Parse(xml, True)
+    except expat.ExpatError as exc:
+        raise corrupt(file, "bad_xml", part=part) from exc
+    return found
+
+
+def _sheet_parts(workbook: bytes, rels: bytes, file: str) -> dict[str, str]:
+    """Part name → sheet name, resolving targets the way calamine does."""
+    targets = {
+        a.get("Id", ""): a.get("Target", "")
+        for a in _elements(rels, "Relationship", WORKBOOK_RELS, file)
+    }
+    parts: dict[str, str] = {}
+    for attrs in _elements(workbook, "sheet", WORKBOOK, file):
+        target = targets.get(attrs.get("r:id") or attrs.get("relationships:id") or "", "")
+        if target.startswith("/xl/"):
+            target = target[1:]
+        elif not target.startswith("xl/"):
+            target = f"xl/{target}"
+        parts[target] = attrs.get("name", target)
+    return parts
+
+
+def _external_links(zf: zipfile.ZipFile, names: set[str], file: str) -> list[str]:
+    """Files that external-link parts point to (never opened: calamine does not follow)."""
+    links: list[str] = []
+    for name in sorted(names):
+        if name.startswith("xl/externalLinks/") and name.endswith(".xml"):
+            folder, _, base = name.rpartition("/")
+            rels = f"{folder}/_rels/{base}.rels"
+            found = []
+            if rels in names:
+                found = [
+                    a["Target"]
+                    for a in _elements(_read_small(zf, rels, file), "Relationship", rels, file)
+                    if a.get("Target")
+                ]
+            links += [f for f in found or [name] if f not in links]
+    return links
+
+
+def _stream_part(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, scanner: _CellScanner | None
+) -> SheetScan:
+    """Decompress a part once (which also checks its CRC and size), scanning it as it comes."""
+    try:
+        with zf.open(info) as fh:
+            chunk = fh.read(PROLOG_WINDOW)
+            check_xml_head(chunk, info.filename, file, complete=len(chunk) < PROLOG_WINDOW)
+            while chunk:
+                if scanner:
+                    scanner.feed(chunk)
+                chunk = fh.read(CHUNK)
+        if scanner is None:
+            return SheetScan()
+        found = scanner.result()
+        if not scanner.irregular and found.rows * found.cols <= MAX_CELLS:
+            return found
+        with zf.open(info) as fh:  # odd or far references: place every cell as calamine does
+            walker = _CellWalker()
+            while chunk := fh.read(CHUNK):
+                walker.feed(chunk)
+        return walker.result(found)
+    except _Abnormal as exc:
+        raise corrupt(file, "bad_part", part=info.filename) from exc
+    except ZIP_ERRORS as exc:
+        raise corrupt(file, "bad_part", part=info.filename) from exc
+
+
+class _Abnormal(Exception):
+    """A sheet part with a megabyte of text and no tag: no spreadsheet writes one."""
+
+
+def _split(carry: bytes, chunk: bytes) -> tuple[bytes, bytes]:
+    """Whole tags to scan now, and the unfinished tag to keep for the next chunk."""
+    buf = carry + chunk
+    cut = buf.rfind(b"<")
+    if cut < 0:
+        cut = len(buf)
+    if len(buf) - cut > MAX_CARRY:
+        raise _Abnormal
+    return buf[:cut], buf[cut:]
+
+
+def _column(letters: bytes) -> int:
+    """b"A" → 1, b"AB" → 28 (1-based)."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+class _CellScanner:
+    """The fast pass: cells with a regular reference (A1..Z99999) are only bounded by it,
+    far ones (AA1, A100000) are read exactly, odd ones (no reference, a prefix) call for a walk.
+    """
+
+    def __init__(self, formulas: bool = True) -> None:
+        self.carry = b""
+        self.rows = self.cols = 0
+        self.irregular = False
+        self.count_formulas = formulas
+        self.formulas = self.without_value = 0
+
+    def feed(self, chunk: bytes) -> None:
+        buf, self.carry = _split(self.carry, chunk)
+        odd = _CELL_ODD.findall(buf)
+        far = _CELL_FAR.findall(buf) if odd else []
+        if len(far) < len(odd) or _PREFIXED.search(buf):
+            self.irregular = True
+        if far:
+            letters, digits = zip(*far)
+            self.rows = max(self.rows, max(map(int, digits)))
+            self.cols = max(self.cols, max(map(_column, set(letters))))
+        if self.count_formulas and _FORMULA.search(buf):
+            self.formulas += len(_FORMULA.findall(buf))
+            self.without_value += len(_NO_VALUE.findall(buf))
+
+    def result(self) -> SheetScan:
+        self.feed(b"<")
+        rows, cols = max(self.rows, REGULAR_ROWS), max(self.cols, REGULAR_COLS)
+        return SheetScan(rows, cols, False, self.formulas, self.without_value)
+
+
+class _CellWalker:
+    """The slow pass: place every <row> and <c> exactly as calamine's cell reader does."""
+
+    def __init__(self) -> None:
+        self.carry = b""
+        self.row = self.col = 0
+        self.rows = self.cols = 0
+
+    def feed(self, chunk: bytes) -> None:
+        buf, self.carry = _split(self.carry, chunk)
+        for close, name, attrs in _TAG.findall(buf):
+            if attrs.rstrip().endswith(b"/"):
+                continue  # an empty element: calamine skips <row/> and <c/>
+            if name == b"row":
+                if close:
+                    self.row, self.col = self.row + 1, 0
+                elif ref := _ref(attrs):
+                    self.row = int(ref[1] or 1) - 1
+                continue
+            if close:
+                continue
+            row, col = self.row, self.col
+            if (ref := _ref(attrs)) and ref[0] and ref[1]:
+                row, col = int(ref[1]) - 1, _column(ref[0]) - 1
+            self.col = col + 1
+            self.rows, self.cols = max(self.rows, row + 1), max(self.cols, col + 1)
+
+    def result(self, fast: SheetScan) -> SheetScan:
+        self.feed(b"<")
+        return SheetScan(self.rows, self.cols, True, fast.formulas, fast.formulas_without_value)
+
+
+def _ref(attrs: bytes) -> tuple[bytes, bytes] | None:
+    """Letters and digits of the ``r`` attribute, if there is one."""
+    if m := _R_ATTR.search(attrs):
+        return _REF.match(m.group(1) or m.group(2) or b"").groups()  # always matches
+    return None
