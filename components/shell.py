@@ -22,7 +22,7 @@ def create_navbar(lang: str, path: str, params: dict[str, object]) -> dbc.Navbar
         dbc.NavItem(
             dbc.NavLink(
                 t(key, lang),
-                href=href(p, {"lang": lang}),
+                href=href(p, {"lang": lang, "rev": params.get("rev")}),
                 active=p == path,
                 id=f"nav-{p.strip('/') or 'overview'}",
             )
@@ -74,6 +74,7 @@ def create_page(
             dbc.Container(
                 [
                     html.H1(title, className="h3 mb-3", id="page-title"),
+                    _as_of_banner(lang, path, params),
                     *children,
                     html.Hr(className="mt-5"),
                     html.P(t("app.footer", lang), className="text-muted small", id="footer"),
@@ -82,9 +83,28 @@ def create_page(
                 className="pb-4",
             ),
             dcc.Store(id="page-lang", data=lang),
+            dcc.Store(id="page-rev", data=params.get("rev")),
         ],
         lang="zh-CN" if lang == "zh" else "en",
         className="page-root",
+    )
+
+
+def _as_of_banner(lang: str, path: str, params: dict[str, object]) -> html.Div | None:
+    """Say so when the page shows the data as of an earlier revision, with a way back."""
+    rev = params.get("rev")
+    if not rev:
+        return None
+    return dbc.Alert(
+        [
+            html.I(className="bi bi-clock-history me-2"),
+            t("app.as_of_revision", lang, rev=rev),
+            " ",
+            dcc.Link(t("app.back_to_current", lang), href=href(path, params, rev=None)),
+        ],
+        color="warning",
+        id="as-of-banner",
+        className="py-2",
     )
 
 

@@ -28,5 +28,14 @@ def search(params: dict[str, object]) -> str:
     return url if url.startswith("?") else ""
 
 
+def parse_rev(value: str | int | None) -> int | None:
+    """The ``rev`` URL parameter ("as of revision N"): a positive whole number, else None."""
+    try:
+        rev = int(str(value))
+    except (TypeError, ValueError):
+        return None
+    return rev if rev > 0 else None
+
+
 def split_list(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(",") if v.strip()]

@@ -9,7 +9,7 @@ from dash import dcc, html
 
 from components.alerts import guarded
 from components.shell import create_facts, create_page
-from components.urls import href
+from components.urls import href, parse_rev
 from figures.alliance import members_by_kind
 from figures.format import format_quantity
 from i18n import norm_lang, pick, t
@@ -24,12 +24,13 @@ dash.register_page(
 
 
 @guarded
-def layout(lang: str = "zh", **_: str) -> html.Div:
+def layout(lang: str = "zh", rev: str | None = None, **_: str) -> html.Div:
     lang = norm_lang(lang)
+    as_of = parse_rev(rev)
     engine = get_engine()
     alliances = queries.alliances(engine)
     members = queries.members(engine)
-    figures = queries.observations(engine, entity_type="alliance")
+    figures = queries.observations(engine, entity_type="alliance", as_of=as_of)
     ind = queries.indicators(engine)
     cards = [
         _card(
@@ -41,7 +42,7 @@ def layout(lang: str = "zh", **_: str) -> html.Div:
         )
         for _, a in alliances.iterrows()
     ]
-    return create_page(lang, PATH, {}, t("alliances.title", lang), *cards)
+    return create_page(lang, PATH, {"rev": as_of}, t("alliances.title", lang), *cards)
 
 
 def _card(

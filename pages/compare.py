@@ -11,7 +11,7 @@ from components.alerts import create_alert, guarded
 from components.controls import create_dropdown
 from components.shell import create_page
 from components.tables import create_grid
-from components.urls import search, split_list
+from components.urls import parse_rev, search, split_list
 from figures.compare import bar_chart, line_chart
 from figures.format import display_unit, format_quantity
 from i18n import norm_lang, pick, t
@@ -47,22 +47,24 @@ def layout(
     regions: str | None = None,
     start: str | None = None,
     end: str | None = None,
+    rev: str | None = None,
     **_: str,
 ) -> html.Div:
     lang = norm_lang(lang)
+    as_of = parse_rev(rev)
     engine = get_engine()
     catalogue = queries.indicators(engine)
     code = indicator or DEFAULT_INDICATOR
     wanted = split_list(regions) or DEFAULT_REGIONS
     region_codes = [c for c in (queries.resolve_region(engine, r) for r in wanted) if c]
-    params = {"indicator": code, "regions": region_codes, "start": start, "end": end}
-    available = queries.indicators_with_region_data(engine)
+    params = {"indicator": code, "regions": region_codes, "start": start, "end": end, "rev": as_of}
+    available = queries.indicators_with_region_data(engine, as_of)
     options = [
         {"label": pick(lang, catalogue.loc[c, "name_zh"], catalogue.loc[c, "name_en"]), "value": c}
         for c in catalogue.index
         if c in available
     ]
-    bounds = queries.year_bounds(engine, code) if code in catalogue.index else None
+    bounds = queries.year_bounds(engine, code, as_of) if code in catalogue.index else None
     lo, hi = bounds or (2010, 2030)
     y0, y1 = _int(start) or lo, _int(end) or hi
     controls = dbc.Row(
@@ -118,7 +120,7 @@ def layout(
             create_alert(t("common.unknown_indicator", lang, indicator=code)),
         )
     ind = catalogue.loc[code]
-    df = queries.compare_series(engine, code, region_codes, y0, y1)
+    df = queries.compare_series(engine, code, region_codes, y0, y1, as_of)
     name = pick(lang, ind["name_zh"], ind["name_en"])
     if df.empty:
         return create_page(
@@ -248,13 +250,23 @@ def _table(df: pd.DataFrame, ind: pd.Series, lang: str) -> object:
     Input("compare-regions", "value"),
     Input("compare-years", "value"),
     State("page-lang", "data"),
+    State("page-rev", "data"),
     prevent_initial_call=True,
 )
-def update_view(indicator: str, regions: list[str], years: list[int], lang: str) -> str:
+def update_view(
+    indicator: str, regions: list[str], years: list[int], lang: str, rev: int | None
+) -> str:
     """Any change of the controls becomes the URL; the page redraws from it."""
     start, end = (years or [None, None])[:2]
     if dash.ctx.triggered_id == "compare-indicator":
         start = end = None  # another indicator has other years
     return search(
-        {"lang": lang, "indicator": indicator, "regions": regions or [], "start": start, "end": end}
+        {
+            "lang": lang,
+            "rev": rev,
+            "indicator": indicator,
+            "regions": regions or [],
+            "start": start,
+            "end": end,
+        }
     )

@@ -11,7 +11,7 @@ from components.alerts import create_alert, guarded
 from components.controls import create_dropdown
 from components.figures import create_figure_card_body
 from components.shell import create_page
-from components.urls import href, search
+from components.urls import href, parse_rev, search
 from i18n import norm_lang, pick, t
 from store import queries
 from store.db import get_engine
@@ -42,10 +42,13 @@ def _default_region() -> str:
 
 
 @guarded
-def layout(lang: str = "zh", region: str | None = None, **_: str) -> html.Div:
+def layout(
+    lang: str = "zh", region: str | None = None, rev: str | None = None, **_: str
+) -> html.Div:
     lang = norm_lang(lang)
+    as_of = parse_rev(rev)
     engine = get_engine()
-    params = {"region": region}
+    params = {"region": region, "rev": as_of}
     code = queries.resolve_region(engine, region) if region else _default_region()
     body: list[object] = [
         dbc.Row(
@@ -71,7 +74,7 @@ def layout(lang: str = "zh", region: str | None = None, **_: str) -> html.Div:
         return create_page(lang, PATH, params, t("overview.title", lang), *body)
     reg = queries.regions(engine, [code]).iloc[0]
     name = pick(lang, reg["name_zh"], reg["name_en"])
-    figures = queries.headline(engine, code)
+    figures = queries.headline(engine, code, as_of)
     ind = queries.indicators(engine)
     body.append(
         html.H2(
@@ -163,8 +166,9 @@ def _related(engine, code: str, lang: str) -> html.Div:  # type: ignore[no-untyp
     Output("_pages_location", "search", allow_duplicate=True),
     Input("overview-region", "value"),
     State("page-lang", "data"),
+    State("page-rev", "data"),
     prevent_initial_call=True,
 )
-def choose_region(region: str | None, lang: str) -> str:
+def choose_region(region: str | None, lang: str, rev: int | None) -> str:
     """Picking a region changes the URL; the page redraws from it."""
-    return search({"lang": lang, "region": region})
+    return search({"lang": lang, "region": region, "rev": rev})

@@ -10,7 +10,7 @@ from dash import html
 from components.alerts import guarded
 from components.shell import create_facts, create_page
 from components.tables import create_grid
-from components.urls import href
+from components.urls import href, parse_rev
 from figures.format import format_quantity
 from i18n import norm_lang, pick, t
 from store import queries
@@ -25,10 +25,13 @@ MAX_ROWS = 500
 
 
 @guarded
-def layout(lang: str = "zh", source: str | None = None, **_: str) -> html.Div:
+def layout(
+    lang: str = "zh", source: str | None = None, rev: str | None = None, **_: str
+) -> html.Div:
     lang = norm_lang(lang)
+    as_of = parse_rev(rev)
     engine = get_engine()
-    sources = queries.sources(engine)
+    sources = queries.sources(engine, as_of)
     chosen = source if source in set(sources["key"]) else sources["key"].iloc[0]
     items = [
         dbc.ListGroupItem(
@@ -59,19 +62,19 @@ def layout(lang: str = "zh", source: str | None = None, **_: str) -> html.Div:
     return create_page(
         lang,
         PATH,
-        {"source": chosen},
+        {"source": chosen, "rev": as_of},
         t("sources.title", lang),
         html.P(t("sources.intro", lang)),
         dbc.Row(
             [
                 dbc.Col(dbc.ListGroup(items), lg=4, className="mb-3"),
-                dbc.Col(_detail(engine, selected, lang), lg=8),
+                dbc.Col(_detail(engine, selected, lang, as_of), lg=8),
             ]
         ),
     )
 
 
-def _detail(engine, s: pd.Series, lang: str) -> html.Div:  # type: ignore[no-untyped-def]
+def _detail(engine, s: pd.Series, lang: str, as_of: int | None) -> html.Div:  # type: ignore[no-untyped-def]
     facts = [
         (t("sources.publisher", lang), s["publisher"] or "—"),
         (t("sources.date", lang), str(s["date"]) if s["date"] else t("common.unknown_date", lang)),
@@ -88,14 +91,14 @@ def _detail(engine, s: pd.Series, lang: str) -> html.Div:  # type: ignore[no-unt
             create_facts(facts, 3),
             html.P(s["note"], className="small text-muted") if s["note"] else None,
             *link,
-            _figures(engine, s, lang),
+            _figures(engine, s, lang, as_of),
         ],
         id="source-detail",
     )
 
 
-def _figures(engine, s: pd.Series, lang: str) -> html.Div:  # type: ignore[no-untyped-def]
-    obs = queries.observations(engine, source_key=s["key"])
+def _figures(engine, s: pd.Series, lang: str, as_of: int | None) -> html.Div:  # type: ignore[no-untyped-def]
+    obs = queries.observations(engine, source_key=s["key"], as_of=as_of)
     if obs.empty:
         return html.P(t("common.none", lang), className="text-muted")
     more = max(0, len(obs) - MAX_ROWS)

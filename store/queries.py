@@ -172,22 +172,24 @@ def headline(engine: Engine, region_code: str, as_of: int | None = None) -> pd.D
     return df.groupby("indicator_code", sort=False).tail(1).reset_index(drop=True)
 
 
-def year_bounds(engine: Engine, indicator_code: str) -> tuple[int, int] | None:
+def year_bounds(
+    engine: Engine, indicator_code: str, as_of: int | None = None
+) -> tuple[int, int] | None:
     with engine.connect() as conn:
         lo, hi = conn.execute(
             select(func.min(Observation.year), func.max(Observation.year)).where(
-                Observation.indicator_code == indicator_code, live()
+                Observation.indicator_code == indicator_code, live(as_of)
             )
         ).one()
     return (lo, hi) if lo is not None else None
 
 
-def indicators_with_region_data(engine: Engine) -> list[str]:
+def indicators_with_region_data(engine: Engine, as_of: int | None = None) -> list[str]:
     with engine.connect() as conn:
         return list(
             conn.scalars(
                 select(Observation.indicator_code)
-                .where(Observation.entity_type == "region", live())
+                .where(Observation.entity_type == "region", live(as_of))
                 .distinct()
             )
         )

@@ -89,6 +89,7 @@ def run_cli(
 
 class LiveServer:
     def __init__(self, instance: Path) -> None:
+        self.instance = instance
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "PORT": str(self.port), "INSTANCE_DIR": str(instance)}

@@ -113,3 +113,37 @@ def test_phone_viewport_has_no_horizontal_scroll(browser, live_server):
         assert width <= 392, (path, width)
         _shot(pg, f"phone{path.replace('/', '-') or '-overview'}")
     context.close()
+
+
+def test_as_of_revision_shows_the_past(page, live_server, tmp_path):
+    import csv
+
+    from tests.conftest import run_cli
+
+    upload = tmp_path / "cells.csv"
+    with upload.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(
+            [
+                ["地区", "指标", "时期", "数值", "单位", "限定", "来源"],
+                ["枣庄市", "电芯年产能", "2024年8月", "40", "GWh", "", "测试"],
+            ]
+        )
+    env = {"INSTANCE_DIR": str(live_server.instance), "DATABASE_URL": ""}
+    proc = run_cli("data", "import", str(upload), env=env)
+    assert proc.returncode == 0, proc.stderr
+
+    card = "#card-cell_capacity"
+    page.goto(live_server.url + "/")
+    page.wait_for_function(
+        "(s) => document.querySelector(s)?.innerText.includes('40GWh')", arg=card, timeout=30000
+    )
+    assert page.locator("#as-of-banner").count() == 0
+    page.goto(live_server.url + "/?rev=1")
+    page.wait_for_function(
+        "(s) => document.querySelector(s)?.innerText.includes('32GWh')", arg=card, timeout=30000
+    )
+    assert "修订 1" in page.locator("#as-of-banner").inner_text()
+    # the navigation keeps the past state
+    assert "rev=1" in page.locator("#nav-compare").get_attribute("href")
+    _shot(page, "overview-as-of")
+    _assert_offline_and_clean(page, live_server)
