@@ -11,6 +11,7 @@ import socket
 
 import dash
 
+from auth import init_auth
 from cli import register_commands
 from components.shell import create_root_layout, register_clientside
 from i18n import t
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     register_clientside(app)
     app.server.config["SETTINGS"] = settings
     app.server.secret_key = settings.secret_key or None
+    init_auth(app.server, settings)
     register_commands(app.server)
     return app
 

@@ -21,6 +21,9 @@ class Settings:
     secret_key: str = field(default="", repr=False)
     default_region: str = "370400"
     debug: bool = False
+    view_requires_login: bool = False
+    session_hours: float = 8.0
+    session_cookie_secure: bool = False
 
     @property
     def uses_default_database(self) -> bool:
@@ -40,4 +43,11 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         secret_key=env.get("SECRET_KEY", ""),
         default_region=env.get("DEFAULT_REGION", "370400"),
         debug=env.get("DASH_DEBUG", "") in {"1", "true", "yes"},
+        view_requires_login=_flag(env.get("VIEW_REQUIRES_LOGIN")),
+        session_hours=float(env.get("SESSION_HOURS") or 8),
+        session_cookie_secure=_flag(env.get("SESSION_COOKIE_SECURE")),
     )
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes"}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from auth import can_view
+from components.account import create_account_items
 from components.urls import href
 from i18n import norm_lang, t
 
@@ -18,6 +20,7 @@ NAV = [
 
 def create_navbar(lang: str, path: str, params: dict[str, object]) -> dbc.Navbar:
     other = "en" if lang == "zh" else "zh"
+    guest_locked_out = not can_view()  # VIEW_REQUIRES_LOGIN=1 and nobody signed in
     links = [
         dbc.NavItem(
             dbc.NavLink(
@@ -28,6 +31,7 @@ def create_navbar(lang: str, path: str, params: dict[str, object]) -> dbc.Navbar
             )
         )
         for p, key in NAV
+        if not guest_locked_out
     ]
     switch = dbc.NavItem(
         dbc.NavLink(
@@ -43,11 +47,16 @@ def create_navbar(lang: str, path: str, params: dict[str, object]) -> dbc.Navbar
                 dbc.NavbarBrand(
                     [html.I(className="bi bi-battery-charging me-2"), t("app.title", lang)],
                     href=href("/", {"lang": lang}),
+                    external_link=guest_locked_out,  # a page load, which leads to /login
                     className="fw-bold",
                 ),
                 dbc.NavbarToggler(id="navbar-toggler", n_clicks=0),
                 dbc.Collapse(
-                    dbc.Nav([*links, switch], className="ms-auto", navbar=True),
+                    dbc.Nav(
+                        [*links, switch, *create_account_items(lang, path, params)],
+                        className="ms-auto",
+                        navbar=True,
+                    ),
                     id="navbar-collapse",
                     is_open=False,
                     navbar=True,

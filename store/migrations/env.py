@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from settings import load_settings
+from store.audit_models import AuditEvent  # noqa: F401  (audit_event on Base.metadata)
 from store.mapping_models import HeaderMapping  # noqa: F401  (header_mapping on Base.metadata)
 from store.models import Base
 
