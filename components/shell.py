@@ -15,6 +15,7 @@ NAV = [
     ("/compare", "nav.compare"),
     ("/alliances", "nav.alliances"),
     ("/sources", "nav.sources"),
+    ("/history", "nav.history"),
 ]
 
 

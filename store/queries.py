@@ -318,3 +318,9 @@ def compare_series(
     order = {code: i for i, code in enumerate(region_codes)}
     df["_order"] = df["entity_code"].map(order)
     return df.sort_values(["_order", "year"]).drop(columns="_order").reset_index(drop=True)
+
+
+def revisions(engine: Engine, limit: int = 200) -> pd.DataFrame:
+    """The latest revisions, newest first, with their counts and file."""
+    stmt = select(Revision.__table__).order_by(Revision.id.desc()).limit(limit)
+    return _frame(engine, stmt)
