@@ -10,6 +10,7 @@ import logging
 import socket
 
 import dash
+import diskcache
 
 from auth import init_auth
 from cli import register_commands
@@ -18,6 +19,7 @@ from i18n import t
 from settings import Settings, load_settings
 from store import db
 from store.db import StartupError
+from store.uploads import request_limit
 
 
 def create_app(settings: Settings | None = None) -> dash.Dash:
@@ -32,14 +34,24 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         serve_locally=True,
         suppress_callback_exceptions=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        background_callback_manager=_background_manager(settings),
     )
     app.layout = create_root_layout
     register_clientside(app)
     app.server.config["SETTINGS"] = settings
+    app.server.config["MAX_CONTENT_LENGTH"] = request_limit(settings.max_upload_bytes)
     app.server.secret_key = settings.secret_key or None
     init_auth(app.server, settings)
     register_commands(app.server)
     return app
+
+
+def _background_manager(settings: Settings) -> dash.DiskcacheManager:
+    """Background callbacks (the upload check) run in forked processes; their progress and
+    results pass through a disk cache under the instance folder, shared by every worker."""
+    folder = settings.instance_dir / "cache"
+    folder.mkdir(parents=True, exist_ok=True)
+    return dash.DiskcacheManager(diskcache.Cache(str(folder)))
 
 
 def _check_port(host: str, port: int) -> None:

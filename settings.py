@@ -24,6 +24,7 @@ class Settings:
     view_requires_login: bool = False
     session_hours: float = 8.0
     session_cookie_secure: bool = False
+    max_upload_bytes: int = 20 * 1024 * 1024  # MAX_UPLOAD_MB: the largest workbook accepted
 
     @property
     def uses_default_database(self) -> bool:
@@ -46,8 +47,18 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         view_requires_login=_flag(env.get("VIEW_REQUIRES_LOGIN")),
         session_hours=float(env.get("SESSION_HOURS") or 8),
         session_cookie_secure=_flag(env.get("SESSION_COOKIE_SECURE")),
+        max_upload_bytes=_megabytes(env.get("MAX_UPLOAD_MB"), 20),
     )
 
 
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes"}
+
+
+def _megabytes(value: str | None, default: float) -> int:
+    """``MAX_UPLOAD_MB`` as bytes; a missing, unreadable or non-positive value gives the default."""
+    try:
+        mb = float(value) if value not in (None, "") else default
+    except ValueError:
+        mb = default
+    return int((mb if mb > 0 else default) * 1024 * 1024)

@@ -2,8 +2,8 @@
 
     .venv/bin/python -m bench.ingest [--rows 100000] [--runs 5] [--slow-runs 3] [--folder F]
 
-- **ours**: ``loaders.load_file`` + ``store.revisions.commit_rows`` — what ``flask data import``
-  does (reference, read, validate, store) — into a fresh copy of a database filled with the
+- **ours**: ``store.ingest.import_file``, the function ``flask data import`` calls (read,
+  validate, store: one revision or nothing), into a fresh copy of a database filled with the
   shipped dataset (the copy is made before the clock starts).
 - **(a)** ``pandas.read_excel(engine="openpyxl")`` then ``DataFrame.to_sql`` into a fresh SQLite
   file, the path general BI tools take. Target: ours / (a) ≤ 0.2.
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import random
 import shutil
 import statistics
@@ -255,33 +254,26 @@ def _fresh_copy(template: Path, name: str) -> Path:
 
 def run_ours(xlsx: Path, database: Path, timings: Timings):  # type: ignore[no-untyped-def]
     """The whole import, as ``flask data import`` runs it; returns the CommitSummary."""
-    from loaders import LoadOptions, load_file
+    from loaders import LoadOptions
     from store.db import make_engine
-    from store.revisions import commit_rows, reference
+    from store.ingest import import_file
 
     engine = make_engine(f"sqlite:///{database}")
     with engine.connect() as conn:  # the app's engine is already connected
         conn.exec_driver_sql("SELECT 1")
     try:
         clock = _Clock()
-        ref = reference(engine)
-        clock.lap("reference")
-        result = load_file(xlsx, ref, LoadOptions())
-        clock.lap("load_file")
-        if result.errors:
-            first = "; ".join(f"{i.code} row {i.row}: {i.message_en}" for i in result.errors[:5])
-            raise RuntimeError(f"{len(result.errors)} errors in the benchmark workbook: {first}")
-        df = result.frame().assign(_row=[r.get("_row") for r in result.rows])
-        sha = hashlib.sha256(xlsx.read_bytes()).hexdigest()
-        clock.lap("frame")
-        summary = commit_rows(engine, df, author="bench", file_name=xlsx.name, sha256=sha)
-        clock.lap("commit")
+        imported = import_file(engine, xlsx, LoadOptions(), author="bench", progress=clock.lap)
     finally:
         engine.dispose()
+    if imported.summary is None:
+        errors = imported.result.errors
+        first = "; ".join(f"{i.code} row {i.row}: {i.message_en}" for i in errors[:5])
+        raise RuntimeError(f"{len(errors)} errors in the benchmark workbook: {first}")
     timings.add("ours", clock.total)
     for name, seconds in clock.laps.items():
         timings.add(f"ours:{name}", seconds)
-    return summary
+    return imported.summary
 
 
 def run_openpyxl_to_sql(xlsx: Path, database: Path) -> float:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import sys
 from pathlib import Path
 
@@ -61,17 +60,25 @@ def _load_options(f):  # type: ignore[no-untyped-def]
     return click.argument("file", type=click.Path(path_type=Path))(f)
 
 
-def _run_loaders(file: Path, sheet, region, period, maps, out, issues_out):  # type: ignore[no-untyped-def]
-    """Read and check ``file``; returns (result, sheets, the mapping the user gave)."""
-    from loaders import FileRejected, LoadOptions, load_sheets, read_with_warnings
-    from store.mappings import mappings_for
-    from store.revisions import reference
+def _run_loaders(file, sheet, region, period, maps, out, issues_out, *, author=None):  # type: ignore[no-untyped-def]
+    """Read and check ``file`` — and with an ``author``, commit it unless it has errors.
+
+    Returns what ``store.ingest.import_file`` returns; says what it found on stdout/stderr.
+    """
+    from loaders import FileRejected, LoadOptions
+    from store.ingest import import_file
 
     explicit = dict(m.split("=", 1) for m in maps if "=" in m)
     options = LoadOptions(sheet=sheet, default_region=region, default_period=period)
-    engine = get_engine()
     try:
-        sheets, warnings = read_with_warnings(file, options)
+        imported = import_file(
+            get_engine(),
+            file,
+            options,
+            explicit=explicit,
+            author=author or "cli",
+            dry_run=author is None,
+        )
     except FileRejected as exc:
         click.echo(
             f"{t('cli.file_unreadable', 'zh', path=file, reason=exc.reason_zh)}\n"
@@ -79,12 +86,7 @@ def _run_loaders(file: Path, sheet, region, period, maps, out, issues_out):  # t
             err=True,
         )
         sys.exit(2)
-    # a mapping given once for a layout applies to the next workbook of that layout
-    mapping = {**mappings_for(engine, sheets), **explicit}
-    options = LoadOptions(
-        sheet=sheet, default_region=region, default_period=period, mapping=mapping
-    )
-    result = load_sheets(sheets, reference(engine), options, warnings)
+    result = imported.result
     if out:
         write_csv(result.frame(), out)
     if issues_out:
@@ -101,15 +103,15 @@ def _run_loaders(file: Path, sheet, region, period, maps, out, issues_out):  # t
         errors=len(result.errors),
         warnings=len(result.warnings),
     )
-    return result, sheets, explicit
+    return imported
 
 
 @data_cli.command("check")
 @_load_options
 def check_command(file, sheet, region, period, maps, out, issues_out) -> None:  # type: ignore[no-untyped-def]
     """Dry run of the loaders: nothing is written to the database."""
-    result, _, _ = _run_loaders(file, sheet, region, period, maps, out, issues_out)
-    sys.exit(1 if result.errors else 0)
+    imported = _run_loaders(file, sheet, region, period, maps, out, issues_out)
+    sys.exit(1 if imported.result.errors else 0)
 
 
 @data_cli.command("import")
@@ -117,20 +119,11 @@ def check_command(file, sheet, region, period, maps, out, issues_out) -> None:  
 @click.option("--author", default="cli")
 def import_command(file, sheet, region, period, maps, out, issues_out, author) -> None:  # type: ignore[no-untyped-def]
     """The same as check, then one revision committed — or nothing at all."""
-    from store.mappings import remember_for
-    from store.revisions import commit_rows
-
-    result, sheets, explicit = _run_loaders(file, sheet, region, period, maps, out, issues_out)
-    if result.errors:
+    imported = _run_loaders(file, sheet, region, period, maps, out, issues_out, author=author)
+    summary = imported.summary
+    if summary is None:
         _say("cli.import_nothing", err=True)
         sys.exit(1)
-    df = result.frame().assign(_row=[r.get("_row") for r in result.rows])
-    sha = hashlib.sha256(file.read_bytes()).hexdigest()
-    summary = commit_rows(
-        get_engine(), df, author=author, file_name=file.name, sha256=sha, entities=result
-    )
-    if explicit:
-        remember_for(get_engine(), sheets, explicit)
     _say(
         "cli.import_done",
         rev=summary.revision,

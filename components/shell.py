@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from auth import can_view
+from auth import can_view, has_role
 from components.account import create_account_items
 from components.urls import href
 from i18n import norm_lang, t
@@ -17,6 +17,7 @@ NAV = [
     ("/sources", "nav.sources"),
     ("/history", "nav.history"),
 ]
+EDITOR_NAV = ("/data", "data.nav")  # 数据管理: shown to editors and admins only
 
 
 def create_navbar(lang: str, path: str, params: dict[str, object]) -> dbc.Navbar:
@@ -34,6 +35,15 @@ def create_navbar(lang: str, path: str, params: dict[str, object]) -> dbc.Navbar
         for p, key in NAV
         if not guest_locked_out
     ]
+    if has_role("editor"):
+        p, key = EDITOR_NAV
+        links.append(
+            dbc.NavItem(
+                dbc.NavLink(
+                    t(key, lang), href=href(p, {"lang": lang}), active=p == path, id="nav-data"
+                )
+            )
+        )
     switch = dbc.NavItem(
         dbc.NavLink(
             [html.I(className="bi bi-translate me-1"), t("app.switch_lang", lang)],

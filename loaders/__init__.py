@@ -15,7 +15,7 @@ from loaders.government import is_government_table, load_government_sheet
 from loaders.reference import Reference
 from loaders.result import Issue, LoadResult
 from loaders.sheet import LoadOptions, Sheet
-from loaders.template import is_long_form, load_long_sheet
+from loaders.template import RowSink, is_long_form, load_long_sheet
 from loaders.template_sheets import SHEET_PARSERS
 
 __all__ = [
@@ -28,29 +28,44 @@ __all__ = [
 ]
 
 
-def _parse_sheet(sheet: Sheet, ref: Reference, options: LoadOptions) -> LoadResult:
+def _parse_sheet(
+    sheet: Sheet, ref: Reference, options: LoadOptions, on_rows: RowSink | None
+) -> LoadResult:
     """The first parser whose detector recognises the sheet reads it."""
-    parsers = [
-        (is_long_form, load_long_sheet),
-        *SHEET_PARSERS,
-        (is_government_table, load_government_sheet),
-    ]
+    if is_long_form(sheet):  # the bulk form: its rows are handed on while it is read
+        return load_long_sheet(sheet, ref, options, on_rows)
+    parsers = [*SHEET_PARSERS, (is_government_table, load_government_sheet)]
     for detect, parse in parsers:
         if detect(sheet):
-            return parse(sheet, ref, options)
+            result = parse(sheet, ref, options)
+            if on_rows is not None and result.rows:
+                on_rows(result.rows)
+            return result
     return LoadResult(issues=[Issue.make("unknown-layout", sheet=sheet.name)])
 
 
 def load_sheets(
-    sheets: list[Sheet], ref: Reference, options: LoadOptions, warnings: list[Issue] | None = None
+    sheets: list[Sheet],
+    ref: Reference,
+    options: LoadOptions,
+    warnings: list[Issue] | None = None,
+    on_rows: RowSink | None = None,
 ) -> LoadResult:
-    """Parse sheets already read (so that a caller can look at them first, e.g. for mappings)."""
+    """Parse sheets already read (so that a caller can look at them first, e.g. for mappings).
+
+    ``on_rows`` is handed every tidy row once, in batches, while the sheets are read (e.g. to
+    start storing them): the issues are only complete when this returns.
+    """
     result = LoadResult()
+    with_rows = 0
     for sheet in sheets:
         if not any(v not in (None, "") for row in sheet.cells for v in row):
             continue
-        result.extend(_parse_sheet(sheet, ref, options))
-    check_result(result, ref)
+        parsed = _parse_sheet(sheet, ref, options, on_rows)
+        with_rows += bool(parsed.rows)
+        result.extend(parsed)
+    # each sheet's reader reports its own repeats: only rows of two sheets can still clash
+    check_result(result, ref, across_sheets=with_rows > 1)
     if not result.rows and not result.issues and not result.projects and not result.members:
         result.issues.append(Issue.make("empty-file", sheet=sheets[0].source if sheets else ""))
     result.issues[:0] = warnings or []  # file-level warnings (external links, formulas) first

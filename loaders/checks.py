@@ -24,9 +24,14 @@ JUMP_TOLERANCE = 0.5
 NEAREST_YEARS = 2
 
 
-def check_result(result: LoadResult, ref: Reference) -> None:
-    """Append warnings to ``result.issues``; never drops rows."""
-    _duplicates_across_sheets(result)
+def check_result(result: LoadResult, ref: Reference, across_sheets: bool = True) -> None:
+    """Append issues to ``result.issues``; never drops rows.
+
+    ``across_sheets=False``: the rows come from one sheet, whose reader reported its own
+    repeats, so the duplicate pass is skipped.
+    """
+    if across_sheets:
+        _duplicates_across_sheets(result)
     _magnitude_jumps(result, ref)
 
 
@@ -61,13 +66,16 @@ def _duplicates_across_sheets(result: LoadResult) -> None:
 
 
 def _magnitude_jumps(result: LoadResult, ref: Reference) -> None:
+    history = ref.history
+    if not history or not result.rows:
+        return
     for row in result.rows:
         if row.get("entity_type") != "region":
             continue
-        previous = _nearest(
-            ref.history.get((str(row["entity_code"]), str(row["indicator_code"]))),
-            str(row.get("period", "")),
-        )
+        years = history.get((str(row["entity_code"]), str(row["indicator_code"])))
+        if years is None:  # most rows: nothing stored to compare with
+            continue
+        previous = _nearest(years, str(row.get("period", "")))
         value = row.get("value")
         if not previous or not isinstance(value, int | float) or value <= 0 or previous <= 0:
             continue

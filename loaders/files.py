@@ -19,7 +19,7 @@ import csv
 import io
 import struct
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -71,16 +71,29 @@ def read_sheets(path: Path, options: LoadOptions) -> list[Sheet]:
     return _read(path, options, formulas=False)[0]
 
 
-def read_with_warnings(path: Path, options: LoadOptions) -> tuple[list[Sheet], list[Issue]]:
-    """The sheets, and the warnings about them (external links, formulas), in one pass."""
-    return _read(path, options, formulas=True)
+def read_with_warnings(
+    path: Path, options: LoadOptions, checked: Callable[[], None] | None = None
+) -> tuple[list[Sheet], list[Issue]]:
+    """The sheets, and the warnings about them (external links, formulas), in one pass.
+
+    ``checked`` is called once the file has passed every check, as its cells start being
+    parsed (calamine parses a workbook without holding Python's GIL: a caller can start other
+    work then).
+    """
+    return _read(path, options, formulas=True, checked=checked)
 
 
-def _read(path: Path, options: LoadOptions, formulas: bool) -> tuple[list[Sheet], list[Issue]]:
+def _read(
+    path: Path, options: LoadOptions, formulas: bool, checked: Callable[[], None] | None = None
+) -> tuple[list[Sheet], list[Issue]]:
     kind = _sniff(path, options)
     if kind == "text":
+        if checked is not None:
+            checked()
         return [_read_csv(path, options)], []
     scan = _scan(path, kind, options, formulas)
+    if checked is not None:
+        checked()
     file = path.name
     with (
         _calamine_errors(file),

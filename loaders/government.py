@@ -284,7 +284,7 @@ class _Reader:
         read = self._quantity(r, m.col.letter, value, unit, str(ind["unit"]))
         if read is None:
             return
-        amount, qualifier, written = read
+        amount, qualifier, written, factor = read
         reg = self.ref.regions[region]
         row = {
             "entity_type": "region",
@@ -301,6 +301,7 @@ class _Reader:
             "value_as_written": written,
             "source": axes.source,
             "_row": r + 1,
+            "_factor": factor,
         }
         entry = _Entry(row, r + 1, m.col.letter, cats)
         self.entries.setdefault((region, indicator, period), []).append(entry)
@@ -317,15 +318,20 @@ class _Reader:
 
     def _quantity(
         self, r: int, letter: str, value: CellValue, unit: Unit | None, canonical: str
-    ) -> tuple[float, str, str] | None:
-        """(value in the canonical unit, qualifier, as written) or None (issue reported)."""
+    ) -> tuple[float, str, str, float] | None:
+        """(value in the canonical unit, qualifier, as written, the factor it was converted
+        by) or None (issue reported)."""
         written = unit.hint if unit else None
-        figure, problem = read_figure(
-            value, written, unit.factor if unit else Fraction(1), canonical, self.quantities
-        )
+        factor = unit.factor if unit else Fraction(1)
+        figure, problem = read_figure(value, written, factor, canonical, self.quantities)
         if problem:
             self.issue(problem[0], r + 1, letter, cell_text(value), **problem[1])
-        return figure
+        if figure is None:
+            return None
+        if isinstance(value, str):  # the text's own reading (16万 under 单位：吨) is remembered
+            q = self.quantities.get((cell_text(value), written or canonical))
+            return (*figure, q.factor if isinstance(q, Quantity) else float(factor))
+        return (*figure, float(factor))
 
     # ------------------------------------------------------------------ after the body
 
@@ -417,4 +423,6 @@ def _sum(entries: list[_Entry]) -> dict[str, object]:
     row["value"] = math.fsum(float(e.row["value"]) for e in entries)
     row["qualifier"] = combine_qualifiers(str(e.row["qualifier"]) for e in entries)
     row["value_as_written"] = "+".join(str(e.row["value_as_written"]) for e in entries)
+    if len({e.row.get("_factor") for e in entries}) > 1:
+        row["_factor"] = None  # a sum of figures converted differently: no one factor
     return row

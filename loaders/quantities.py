@@ -197,6 +197,17 @@ def parse_quantity(text: str, unit_hint: str | None = None) -> Quantity:
     the text has none (``422万`` with ``person``) and is checked against the unit the text
     writes. Raises :class:`QuantityError` for anything it cannot read unambiguously.
     """
+    return Quantity(*quantity_parts(text, unit_hint))
+
+
+#: A Quantity's fields as a plain tuple: (value, unit, qualifier, factor, unit_as_written).
+QuantityParts = tuple[float, str, str, float, str]
+#: What a unit makes of any number before it (``unit_parts``).
+UnitParts = tuple[str, int, int, float, str, str]
+
+
+def quantity_parts(text: str, unit_hint: str | None = None) -> QuantityParts:
+    """``parse_quantity`` as a plain tuple, for readers of 100 000 figures (no object each)."""
     m = _SPLIT.fullmatch(text) if text.__class__ is str else None
     if m is not None:
         # Fast path, same result: qualifier words + a plain decimal + a unit read before.
@@ -207,23 +218,48 @@ def parse_quantity(text: str, unit_hint: str | None = None) -> Quantity:
             qualifier, factor, factor_float, unit_ = reading
             whole, _, decimals = number.partition(".")
             num, den = int(whole + decimals), 10 ** len(decimals)
-            return Quantity(
-                value=(num * factor.numerator) / (den * factor.denominator),
-                unit=unit_.canonical,
-                qualifier=qualifier
+            return (
+                (num * factor.numerator) / (den * factor.denominator),
+                unit_.canonical,
+                qualifier
                 if head_qualifier == EXACT
                 else max(head_qualifier, qualifier, key=_STRENGTH.__getitem__),
-                factor=factor_float,
-                unit_as_written=unit_.written,
+                factor_float,
+                unit_.written,
             )
     num, den, qualifier, factor, unit = _parse(text, unit_hint)
-    return Quantity(
+    return (
         # int / int is correctly rounded: the same float as float(Fraction(...)), faster
-        value=(num * factor.numerator) / (den * factor.denominator),
-        unit=unit.canonical,
-        qualifier=qualifier,
-        factor=float(factor),
-        unit_as_written=unit.written,
+        (num * factor.numerator) / (den * factor.denominator),
+        unit.canonical,
+        qualifier,
+        float(factor),
+        unit.written,
+    )
+
+
+def unit_parts(unit: str, unit_hint: str | None = None) -> UnitParts | None:
+    """How any plain decimal N (``-12``, ``5445.7``: the text of a number cell) reads when
+    ``unit`` (the text of its unit cell) follows it: (qualifier, factor numerator, factor
+    denominator, factor, canonical unit, unit as written), such that with N = num / den
+
+        quantity_parts(N + unit, unit_hint) == (
+            (num * numerator) / (den * denominator), canonical, qualifier, factor, written
+        )
+
+    None when the unit alone does not tell (then read the joined text). Remembered per unit.
+    """
+    reading = _unit_reading(unit, unit_hint)
+    if reading is None:
+        return None
+    qualifier, factor, factor_float, unit_ = reading
+    return (
+        qualifier,
+        factor.numerator,
+        factor.denominator,
+        factor_float,
+        unit_.canonical,
+        unit_.written,
     )
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from operator import itemgetter
 
-from loaders.quantities import QuantityError, parse_quantity
+from loaders.quantities import QuantityError, quantity_parts, unit_parts
 from loaders.reference import Reference
 from loaders.result import Issue, LoadResult, column_letter
 from loaders.sheet import CellValue, LoadOptions, Sheet
@@ -66,8 +68,14 @@ def is_long_form(sheet: Sheet) -> bool:
     return False
 
 
-def load_long_sheet(sheet: Sheet, ref: Reference, options: LoadOptions) -> LoadResult:
-    """Tidy rows and located issues from a long-form sheet."""
+def load_long_sheet(
+    sheet: Sheet, ref: Reference, options: LoadOptions, on_rows: RowSink | None = None
+) -> LoadResult:
+    """Tidy rows and located issues from a long-form sheet.
+
+    ``on_rows``: called with each batch of new tidy rows while the sheet is read (all of them
+    in the end), so that a caller can start on them early; issues can still come after.
+    """
     result = LoadResult()
     header_row = next(
         (i for i, row in enumerate(sheet.cells) if any(cell_text(v) for v in row)), None
@@ -95,20 +103,25 @@ def load_long_sheet(sheet: Sheet, ref: Reference, options: LoadOptions) -> LoadR
             )
         )
         return result
-    _LongReader(result, ref, sheet, header, options).read(header_row + 1)
+    _LongReader(result, ref, sheet, header, options).read(header_row + 1, on_rows)
     return result
 
 
 _ABSENT = 1 << 30  # the column index of a column the sheet does not have: never a cell
-_UNSEEN = object()
+#: rows handed to ``on_rows`` at a time while a sheet is read (e.g. to a writer in another
+#: thread, which then inserts them while the rest of the sheet is read)
+STREAM_ROWS = 4096
+RowSink = Callable[[list[dict[str, object]]], None]
 
 
 class _LongReader:
-    """Reads the rows under the header: one pass, every lookup remembered per distinct text.
+    """Reads the rows under the header: one pass, every lookup remembered per distinct cell.
 
     A workbook repeats its regions, indicators, periods and units thousands of times, so each
-    distinct text is resolved once (``parse_quantity`` remembers units the same way); an issue
-    is only built for a row that has one.
+    distinct cell is resolved once (``_learn_*``) and remembered under the cell as it came; a
+    row whose cells all resolve takes the fast path in ``read``, which gives what ``_row``
+    gives. Any other row is read by ``_row``, which also reports its issues: an issue is only
+    built for a row that has one.
     """
 
     def __init__(
@@ -117,82 +130,105 @@ class _LongReader:
         self.result, self.ref, self.sheet, self.options = result, ref, sheet, opts
         self.index = {name: header.index(name) for name in COLUMNS if name in header}
         self.letters = {name: column_letter(i) for name, i in self.index.items()}
+        self.value_letter = self.letters.get("数值", "")
+        # by text, with None for a text that does not resolve
         self.regions: dict[str, tuple[str, str, str] | None] = {}
         self.indicators: dict[str, tuple[str, str, str, str] | None] = {}
         self.periods: dict[str, str | None] = {}
+        # by the cell as it came, only what resolves (never a bool cell: True == 1 == 1.0)
+        self.cell_regions: dict[CellValue, tuple[str, str, str]] = {}
+        self.cell_indicators: dict[CellValue, tuple[str, str, str, str, dict]] = {}  # type: ignore[type-arg]
+        self.cell_periods: dict[CellValue, str] = {}
+        self.cell_qualifiers: dict[CellValue, str | None] = {}
+        self.unit_cells: dict[str, dict[CellValue, tuple[object, ...] | None]] = {}  # by unit
         self.seen: dict[tuple[str, str, str], int] = {}
         self.suggestions: dict[tuple[str, str], list[str]] = {}
 
-    def read(self, first: int) -> None:
+    def read(self, first: int, on_rows: RowSink | None = None) -> None:
         at = [self.index.get(name, _ABSENT) for name in COLUMNS]
-        rows, sheet_name = self.result.rows, self.sheet.name
-        value_letter = self.letters.get("数值", "")
-        default_region = self.options.default_region or ""
-        default_period = self.options.default_period or ""
-        regions, indicators, periods = self.regions, self.indicators, self.periods
-        seen = self.seen
-        cells = self.sheet.cells
+        # the seven cells of a row in one call when the sheet has all seven columns
+        width = max(at) + 1
+        get = itemgetter(*at) if _ABSENT not in at else None
+        rows, sheet_name, value_letter = self.result.rows, self.sheet.name, self.value_letter
+        cell_regions, cell_indicators = self.cell_regions, self.cell_indicators
+        cell_periods, cell_qualifiers, seen = self.cell_periods, self.cell_qualifiers, self.seen
+        slow, cells = self._row, self.sheet.cells
+        sent, send_at = 0, STREAM_ROWS if on_rows is not None else len(cells) + 1
         for r in range(first, len(cells)):
+            if len(rows) >= send_at:
+                on_rows(rows[sent:])  # type: ignore[misc]
+                sent, send_at = len(rows), len(rows) + STREAM_ROWS
             row = cells[r]
-            n = len(row)
-            # cell_text, inlined for the common cells: text, whole numbers, blanks
-            texts = [
-                (
-                    ""
-                    if (v := row[i]) is None
-                    else v.strip()
-                    if v.__class__ is str
-                    else str(int(v))
-                    if v.__class__ is float and v.is_integer()
-                    else cell_text(v)
-                )
-                if i < n
-                else ""
-                for i in at
-            ]
-            if not any(texts):
+            if get is None or len(row) < width:
+                slow([row[i] if i < len(row) else "" for i in at], r + 1)
                 continue
-            region_text, ind_text, period_text, value_text, unit_text, qual_text, source = texts
-            number = r + 1
-            # The lookups' hits inline; a miss or a failure goes through the method (+ issue).
-            region = regions.get(region_text or default_region, _UNSEEN)
-            if region is _UNSEEN or region is None:
-                region = self._region(region_text or default_region, texts, number)
-            ind = indicators.get(ind_text, _UNSEEN)
-            if ind is _UNSEEN or ind is None:
-                ind = self._indicator(ind_text, texts, number)
-            period = periods.get(period_text or default_period, _UNSEEN)
-            if period is _UNSEEN or period is None:
-                period = self._period(period_text or default_period, texts, number)
-            if ind is None:
+            cell = get(row)
+            region_cell, ind_cell, period_cell, value, unit_cell, qual_cell, source = cell
+            if (region := cell_regions.get(region_cell)) is None and (
+                region := self._learn_region(region_cell)
+            ) is None:
+                slow(list(cell), r + 1)
                 continue
-            code, unit, name_zh, name_en = ind
-            written = value_text + unit_text
-            try:
-                q = parse_quantity(written, unit)
-            except QuantityError as exc:
-                self._issue(
-                    "not-a-number", "数值", texts, number, reason=exc.message_zh,
-                    reason_en=exc.message_en,
-                )  # fmt: skip
+            if (ind := cell_indicators.get(ind_cell)) is None and (
+                ind := self._learn_indicator(ind_cell)
+            ) is None:
+                slow(list(cell), r + 1)
                 continue
-            if q.unit != unit:
-                self._issue(
-                    "unit-mismatch", "单位", texts, number, unit=q.unit_as_written or q.unit,
-                    expected=unit,
-                )  # fmt: skip
+            if (period := cell_periods.get(period_cell)) is None and (
+                period := self._learn_period(period_cell)
+            ) is None:
+                slow(list(cell), r + 1)
                 continue
-            qualifier = QUALIFIER_WORDS.get(qual_text, "?") or q.qualifier
-            if qualifier == "?":
-                self._issue("bad-qualifier", "限定", texts, number)
+            if (word := cell_qualifiers.get(qual_cell, "?")) == "?" and (
+                word := self._learn_qualifier(qual_cell)
+            ) == "?":
+                slow(list(cell), r + 1)
                 continue
-            if region is None or period is None:
+            code, unit, name_zh, name_en, units = ind
+            if (reading := units.get(unit_cell)) is None and (
+                reading := self._learn_unit(unit_cell, unit, units)
+            ) is None:
+                slow(list(cell), r + 1)
+                continue
+            qualifier, f_num, f_den, factor, unit_text = reading
+            # the value's text and reading, exactly as cell_text and quantity_parts give them
+            if value.__class__ is float and value - value == 0.0:  # a finite number
+                if value.is_integer():
+                    whole = int(value)
+                    value_text = str(whole)
+                    amount = (whole * f_num) / f_den  # type: ignore[operator]
+                else:
+                    value_text = repr(value)
+                    if "e" in value_text:  # 1e-05: not a plain decimal
+                        slow(list(cell), r + 1)
+                        continue
+                    if f_num == f_den:
+                        amount = value  # a decimal's correctly rounded float: the cell itself
+                    else:
+                        whole_text, _, decimals = value_text.partition(".")
+                        amount = (int(whole_text + decimals) * f_num) / (  # type: ignore[operator]
+                            10 ** len(decimals) * f_den  # type: ignore[operator]
+                        )
+            elif value.__class__ is str:
+                value_text = value.strip()
+                try:
+                    amount, q_unit, qualifier, factor, _ = quantity_parts(
+                        value_text + unit_text, unit
+                    )
+                except QuantityError:
+                    slow(list(cell), r + 1)
+                    continue
+                if q_unit != unit:
+                    slow(list(cell), r + 1)
+                    continue
+            else:
+                slow(list(cell), r + 1)
                 continue
             key = (region[0], code, period)
             if key in seen:
-                self._issue("duplicate-row", "地区", texts, number, first=seen[key])
+                slow(list(cell), r + 1)
                 continue
-            seen[key] = number
+            seen[key] = r + 1
             rows.append(
                 {
                     "entity_type": "region",
@@ -203,69 +239,176 @@ class _LongReader:
                     "indicator_name_zh": name_zh,
                     "indicator_name_en": name_en,
                     "period": period,
-                    "value": q.value,
+                    "value": amount,
                     "unit": unit,
-                    "qualifier": qualifier,
-                    "value_as_written": written,
-                    "source": source,
-                    "_row": number,
+                    "qualifier": word or qualifier,
+                    "value_as_written": value_text + unit_text,
+                    "source": source.strip() if source.__class__ is str else cell_text(source),
+                    "_row": r + 1,
                     "_sheet": sheet_name,
                     "_column": value_letter,
+                    "_factor": factor,
                 }
             )
+        if on_rows is not None and len(rows) > sent:
+            on_rows(rows[sent:])
 
-    def _region(self, text: str, texts: list[str], number: int) -> tuple[str, str, str] | None:
-        """(code, name_zh, name_en) of the region ``text`` names, or None (and an issue)."""
-        if text in self.regions:
-            found = self.regions[text]
-        else:
-            code = self.ref.region(text)
-            found = None
-            if code is not None:
-                reg = self.ref.regions[code]
-                found = (code, reg["name_zh"], reg["name_en"])
-            self.regions[text] = found
-        if found is None:
-            key = ("region", text)
-            if key not in self.suggestions:
-                self.suggestions[key] = self.ref.close_regions(text)
-            self._issue("unknown-region", "地区", texts, number, suggestions=self.suggestions[key])
+    # --- what each distinct cell means (remembered; no issue: _row reports) -------------------
+
+    def _learn_region(self, cell: CellValue) -> tuple[str, str, str] | None:
+        found = self._lookup_region(cell_text(cell) or self.options.default_region or "")
+        if found is not None and _cacheable(cell):
+            self.cell_regions[cell] = found
         return found
 
-    def _indicator(
-        self, text: str, texts: list[str], number: int
-    ) -> tuple[str, str, str, str] | None:
-        """(code, unit, name_zh, name_en) of the indicator ``text`` names, or None (+ issue)."""
-        if text in self.indicators:
-            found = self.indicators[text]
-        else:
-            code = self.ref.indicator(self.options.mapping.get(text, text))
-            found = None
-            if code is not None:
-                ind = self.ref.indicators[code]
-                found = (code, str(ind["unit"]), str(ind["name_zh"]), str(ind["name_en"]))
-            self.indicators[text] = found
+    def _learn_indicator(self, cell: CellValue) -> tuple[str, str, str, str, dict] | None:  # type: ignore[type-arg]
+        found = self._lookup_indicator(cell_text(cell))
         if found is None:
-            key = ("indicator", text)
+            return None
+        units = self.unit_cells.setdefault(found[1], {})
+        entry = (*found, units)
+        if _cacheable(cell):
+            self.cell_indicators[cell] = entry
+        return entry
+
+    def _learn_period(self, cell: CellValue) -> str | None:
+        found = self._lookup_period(cell_text(cell) or self.options.default_period or "")
+        if found is not None and _cacheable(cell):
+            self.cell_periods[cell] = found
+        return found
+
+    def _learn_qualifier(self, cell: CellValue) -> str | None:
+        word = QUALIFIER_WORDS.get(cell_text(cell), "?")
+        if _cacheable(cell):
+            self.cell_qualifiers[cell] = word
+        return word
+
+    def _learn_unit(
+        self, cell: CellValue, unit: str, units: dict[CellValue, tuple[object, ...] | None]
+    ) -> tuple[object, ...] | None:
+        """How a plain decimal reads before this unit cell, when it is the indicator's unit:
+        (qualifier, factor numerator, denominator, factor, unit text), else None."""
+        if cell.__class__ is not str:
+            return None  # the unit cell as cell_text gives it could join the number ("5")
+        text = cell_text(cell)
+        parts = unit_parts(text, unit)
+        if parts is None or parts[4] != unit:
+            return None
+        qualifier, num, den, factor, _, _ = parts
+        reading = (qualifier, num, den, factor, text)
+        units[cell] = reading
+        return reading
+
+    def _lookup_region(self, text: str) -> tuple[str, str, str] | None:
+        """(code, name_zh, name_en) of the region ``text`` names, or None."""
+        if text in self.regions:
+            return self.regions[text]
+        code = self.ref.region(text)
+        found = None
+        if code is not None:
+            reg = self.ref.regions[code]
+            found = (code, reg["name_zh"], reg["name_en"])
+        self.regions[text] = found
+        return found
+
+    def _lookup_indicator(self, text: str) -> tuple[str, str, str, str] | None:
+        """(code, unit, name_zh, name_en) of the indicator ``text`` names, or None."""
+        if text in self.indicators:
+            return self.indicators[text]
+        code = self.ref.indicator(self.options.mapping.get(text, text))
+        found = None
+        if code is not None:
+            ind = self.ref.indicators[code]
+            found = (code, str(ind["unit"]), str(ind["name_zh"]), str(ind["name_en"]))
+        self.indicators[text] = found
+        return found
+
+    def _lookup_period(self, text: str) -> str | None:
+        if text in self.periods:
+            return self.periods[text]
+        try:
+            period: str | None = parse_period(normalise_period(text)).text
+        except PeriodError:
+            period = None
+        self.periods[text] = period
+        return period
+
+    # --- one row in full, with its issues ---------------------------------------------------
+
+    def _row(self, cell: list[CellValue], number: int) -> None:
+        """One row read in full: every issue it has, and its tidy row if it has none."""
+        texts = [cell_text(v) for v in cell]
+        if not any(texts):
+            return
+        region_text, ind_text, period_text, value_text, unit_text, qual_text, source = texts
+        region_text = region_text or self.options.default_region or ""
+        period_text = period_text or self.options.default_period or ""
+        region = self._lookup_region(region_text)
+        if region is None:
+            key = ("region", region_text)
             if key not in self.suggestions:
-                self.suggestions[key] = self.ref.close_indicators(text)
+                self.suggestions[key] = self.ref.close_regions(region_text)
+            self._issue("unknown-region", "地区", texts, number, suggestions=self.suggestions[key])
+        ind = self._lookup_indicator(ind_text)
+        if ind is None:
+            key = ("indicator", ind_text)
+            if key not in self.suggestions:
+                self.suggestions[key] = self.ref.close_indicators(ind_text)
             self._issue(
                 "unknown-indicator", "指标", texts, number, suggestions=self.suggestions[key]
             )
-        return found
-
-    def _period(self, text: str, texts: list[str], number: int) -> str | None:
-        if text in self.periods:
-            period = self.periods[text]
-        else:
-            try:
-                period = parse_period(normalise_period(text)).text
-            except PeriodError:
-                period = None
-            self.periods[text] = period
+        period = self._lookup_period(period_text)
         if period is None:
             self._issue("bad-period", "时期", texts, number)
-        return period
+        if ind is None:
+            return
+        code, unit, name_zh, name_en = ind
+        written = value_text + unit_text
+        try:
+            value, q_unit, q_qualifier, factor, q_written = quantity_parts(written, unit)
+        except QuantityError as exc:
+            self._issue(
+                "not-a-number", "数值", texts, number, reason=exc.message_zh,
+                reason_en=exc.message_en,
+            )  # fmt: skip
+            return
+        if q_unit != unit:
+            self._issue(
+                "unit-mismatch", "单位", texts, number, unit=q_written or q_unit, expected=unit
+            )
+            return
+        qualifier = QUALIFIER_WORDS.get(qual_text, "?") or q_qualifier
+        if qualifier == "?":
+            self._issue("bad-qualifier", "限定", texts, number)
+            return
+        if region is None or period is None:
+            return
+        key = (region[0], code, period)
+        if key in self.seen:
+            self._issue("duplicate-row", "地区", texts, number, first=self.seen[key])
+            return
+        self.seen[key] = number
+        self.result.rows.append(
+            {
+                "entity_type": "region",
+                "entity_code": region[0],
+                "entity_name_zh": region[1],
+                "entity_name_en": region[2],
+                "indicator_code": code,
+                "indicator_name_zh": name_zh,
+                "indicator_name_en": name_en,
+                "period": period,
+                "value": value,
+                "unit": unit,
+                "qualifier": qualifier,
+                "value_as_written": written,
+                "source": source,
+                "_row": number,
+                "_sheet": self.sheet.name,
+                "_column": self.value_letter,
+                "_factor": factor,
+            }
+        )
 
     def _issue(
         self, code: str, column: str, texts: list[str], number: int, **params: object
@@ -283,3 +426,8 @@ class _LongReader:
 
 
 _POSITION = {name: i for i, name in enumerate(COLUMNS)}
+
+
+def _cacheable(value: CellValue) -> bool:
+    """May the fast path remember a reading under this cell? Not a bool (True == 1 == 1.0)."""
+    return value.__class__ is not bool

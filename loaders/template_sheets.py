@@ -270,6 +270,7 @@ def _wide_cell(
         "_row": r + 1,
         "_column": column_letter(c),
         "_sheet": sheet.name,
+        "_factor": q.factor,
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from settings import ROOT, Settings
 
 _engine: Engine | None = None
 _sessions: sessionmaker[Session] | None = None
+_engine_pid: int | None = None  # the process that opened the engine's connections
 
 
 class StartupError(RuntimeError):
@@ -81,7 +83,7 @@ def make_engine(url: str) -> Engine:
 
 def init(settings: Settings, *, load_shipped: bool = True) -> Engine:
     """Open the database, bring its schema up to date and fill an empty one from data/."""
-    global _engine, _sessions
+    global _engine, _sessions, _engine_pid
     _prepare_sqlite_folder(settings)
     engine = make_engine(settings.database_url)
     try:
@@ -94,6 +96,7 @@ def init(settings: Settings, *, load_shipped: bool = True) -> Engine:
         ) from exc
     migrate(engine)
     _engine = engine
+    _engine_pid = os.getpid()
     _sessions = sessionmaker(engine, expire_on_commit=False)
     if load_shipped:
         from store.shipped import load_shipped_if_empty
@@ -112,6 +115,20 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def reinit_after_fork() -> None:
+    """In a forked child (a Dash background callback): stop using the parent's connections.
+
+    The pool inherited from the parent holds its sockets and SQLite handles; the child gets a
+    fresh pool (``dispose(close=False)`` leaves the parent's connections open for the parent).
+    Does nothing in the process that opened the engine, so it is safe to call anywhere.
+    """
+    global _engine_pid
+    if _engine is None or _engine_pid == os.getpid():
+        return
+    _engine.dispose(close=False)
+    _engine_pid = os.getpid()
 
 
 def get_engine() -> Engine:

@@ -86,8 +86,11 @@ def env_for(instance: Path, **extra: str) -> dict[str, str]:
     return {**env, "INSTANCE_DIR": str(instance), **extra}
 
 
-def start_site(instance: Path) -> Site:
-    """An admin made on the command line, the app served, and the other users made by the admin."""
+def start_site(instance: Path, view_requires_login: bool = True) -> Site:
+    """An admin made on the command line, the app served, and the other users made by the admin.
+
+    ``view_requires_login=False``: viewing is open, so that a guest's callbacks reach the app.
+    """
     created = run_cli(
         *("users", "create", "boss", "--role", "admin"),
         env={**env_for(instance, NEW_USER_PASSWORD=PASSWORDS["boss"]), "DATABASE_URL": ""},
@@ -98,7 +101,9 @@ def start_site(instance: Path) -> Site:
     proc = subprocess.Popen(
         [sys.executable, "app.py"],
         cwd=ROOT,
-        env=env_for(instance, PORT=str(port), VIEW_REQUIRES_LOGIN="1"),
+        env=env_for(
+            instance, PORT=str(port), VIEW_REQUIRES_LOGIN="1" if view_requires_login else ""
+        ),
         stdout=log,
         stderr=subprocess.STDOUT,
     )

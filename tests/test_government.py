@@ -559,3 +559,13 @@ def test_passenger_ev_workbook(ref: Reference) -> None:
     assert codes.count("columns-skipped") == 1
     # "Hainan Tibetan Autonomous Prefecture" also listed under Hainan: not in that province
     assert set(codes) == {"columns-skipped", "placeholder-skipped", "region-outside-parent"}
+
+
+def test_rows_carry_the_factor_they_were_converted_by(ref: Reference) -> None:
+    """万吨 in a unit row, 亿元 or 万吨 in a cell: the store notes the factor (×10000)."""
+    factors = [r["_factor"] for r in load(ref, "unit-row.xlsx").rows]
+    assert factors == [10000.0] * 4
+    in_cells = load(ref, "units-in-cells.xlsx", default_period="2023").rows
+    assert [r["_factor"] for r in in_cells] == [1e8, 1e4]
+    counts = load(ref, "title-row.xlsx", default_region="枣庄市").rows
+    assert [r["_factor"] for r in counts] == [1.0, 1.0]

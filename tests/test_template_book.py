@@ -176,6 +176,8 @@ def test_filled_template_gives_tidy_rows_projects_and_members(filled: Path, ref)
         SOURCE,
     )
     assert (wide_2023["_sheet"], wide_2023["_row"], wide_2023["_column"]) == ("宽表", 4, "E")
+    assert wide_2023["_factor"] == 10_000  # 万吨 → t: the store notes it as ×10000
+    assert rows[("370400", "cathode_capacity", "2024-08")]["_factor"] == 10_000  # long form
     wide_2025 = rows[("370400", "cathode_capacity", "2025")]
     assert (wide_2025["value"], wide_2025["qualifier"], wide_2025["value_as_written"]) == (
         180_000,

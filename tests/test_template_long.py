@@ -229,3 +229,72 @@ def test_memos_stay_bounded() -> None:
             parse_quantity(f"16个{i}", "t")
     assert len(quantities._UNIT_READINGS) <= quantities._CACHE_SIZE
     assert parse_quantity("16万吨", "t").value == 160000
+
+
+def test_fast_path_reads_like_the_full_reading(ref: Reference, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Every row the fast path takes gives what the full reading of that row gives.
+
+    The reader remembers each distinct cell and computes a number cell's value straight from
+    the float; ``_row`` reads the row's text the long way. Both must agree on every row (value
+    bits, written text and factor included) and on every issue.
+    """
+    import datetime as dt
+    import random
+
+    from loaders.result import LoadResult
+    from loaders.template import _LongReader
+
+    rng = random.Random(7)
+    units = {
+        "正极材料年产能": ["", "万吨", "吨", "千克", " 万吨 ", "万吨左右", "余吨"],
+        "cell_capacity": ["", "GWh", "MWh", "TWh"],
+        "常住人口": ["", "万人", "人", "万"],
+        "enterprises": ["", "个", "余", "家", "多家"],
+    }
+    odd_units = ["万吨", ".5吨", "5", 5.0, None, "亿元", "x"]
+    values = [
+        16.0, 21.66, 0.1, 1e-05, 123456789.125, -5.5, 0.0, 1e22, float("nan"), float("inf"),
+        7, True, "16万", "约3.5", "180余", "四十几", "", " 32 ", dt.date(2020, 1, 1), 3645.4,
+        0.3, 2.675, 1234.5678, 5e-324, 9007199254740993.0,
+    ]  # fmt: skip
+
+    def row() -> list[object]:
+        odd = rng.random() < 0.08
+        indicator = rng.choice([*units, "电芯年产能", "x"] if odd else list(units))
+        year = rng.randrange(1800, 2200)
+        return [
+            rng.choice(["枣庄", "370400", "天津市", " 山东 ", "未知市", "", True, 370400.0])
+            if odd
+            else rng.choice(["枣庄", "370400", "天津市", "山东省"]),
+            indicator,
+            rng.choice(
+                [float(year), year, f"{year}年", f"{year}年{rng.randrange(1, 13)}月", str(year)]
+                + (["明年", dt.date(year, 1, 1), "", True] if odd else [])
+            ),
+            rng.choice(values) if odd or rng.random() < 0.2 else round(rng.uniform(0, 1e4), 2),
+            rng.choice(odd_units) if odd else rng.choice(units.get(indicator, [""])),
+            rng.choice(["", "约", "以上", "大概", None, 1.0] if odd else ["", "", "约"]),
+            rng.choice(["公报", "", None, 2024.0]),
+        ]
+
+    rows = [row() for _ in range(5000)]
+    sheet = _sheet(*rows)
+    slow_rows = []
+    full_reading = _LongReader._row
+
+    def counted(self, cell, number):  # type: ignore[no-untyped-def]
+        slow_rows.append(number)
+        return full_reading(self, cell, number)
+
+    monkeypatch.setattr(_LongReader, "_row", counted)
+    fast = load_long_sheet(sheet, ref, LoadOptions())
+    assert len(slow_rows) < len(rows) / 2, "the fast path took too few rows"
+    slow = LoadResult()
+    reader = _LongReader(slow, ref, sheet, HEADER, LoadOptions())
+    for number, cells in enumerate(rows, start=2):
+        full_reading(reader, list(cells), number)
+    assert len(fast.issues) > 300 and fast.issues == slow.issues
+    assert len(fast.rows) == len(slow.rows)
+    for a, b in zip(fast.rows, slow.rows, strict=True):
+        assert a == b
+        assert repr(a["value"]) == repr(b["value"])  # the same float, not one a bit off
