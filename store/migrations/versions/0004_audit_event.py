@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"  # re-chain onto 0003 when that migration lands
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
