@@ -164,7 +164,7 @@ def create_issues(issues: list[Issue], lang: str) -> html.Div:
             ),
             dcc.Download(id="data-issues-download"),
             *note,
-            create_grid("data-issues-grid", rows, columns, page_size=PAGE_SIZE),
+            create_grid("data-issues-grid", rows, columns, page_size=PAGE_SIZE, lang=lang),
         ],
         id="data-issues",
         className="mb-4",
@@ -216,10 +216,13 @@ def create_preview(pv: Preview, lang: str) -> html.Div:
                 _summary_rows(pv),
                 _summary_columns(lang),
                 page_size=PAGE_SIZE,
+                lang=lang,
             ),
             html.H3(t("data.figures_title", lang), className="h6 mt-3"),
             *note,
-            create_grid("data-preview-grid", rows, _preview_columns(lang), page_size=PAGE_SIZE),
+            create_grid(
+                "data-preview-grid", rows, _preview_columns(lang), page_size=PAGE_SIZE, lang=lang
+            ),
         ],
         id="data-preview",
         className="mb-4",

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import dash_ag_grid as dag
 
+from i18n import catalogue, norm_lang
+
 DEFAULT_COLUMN = {"sortable": True, "filter": True, "resizable": True, "flex": 1, "minWidth": 100}
+
+
+def grid_locale(lang: str | None) -> dict[str, str]:
+    """The grid's own words (pagination, filters) in the page's language."""
+    lang = norm_lang(lang)
+    return {
+        key.removeprefix("grid."): entry[lang]
+        for key, entry in catalogue().items()
+        if key.startswith("grid.")
+    }
 
 
 def create_grid(
@@ -13,9 +25,10 @@ def create_grid(
     columns: list[dict[str, object]],
     *,
     page_size: int | None = None,
+    lang: str | None = "zh",
 ) -> dag.AgGrid:
     """A grid that grows with its rows (no inner scrollbar), paginated when ``page_size``."""
-    options: dict[str, object] = {"domLayout": "autoHeight"}
+    options: dict[str, object] = {"domLayout": "autoHeight", "localeText": grid_locale(lang)}
     if page_size:
         options |= {"pagination": True, "paginationPageSize": page_size}
     return dag.AgGrid(

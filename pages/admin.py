@@ -67,7 +67,7 @@ def layout(lang: str = "zh", **_: str) -> html.Div:
         title,
         html.Div(id="admin-message"),
         html.H2(t("admin.users", lang), className="h5"),
-        create_grid("admin-users", _user_rows(lang), _user_columns(lang)),
+        create_grid("admin-users", _user_rows(lang), _user_columns(lang), lang=lang),
         dbc.Row(
             [
                 dbc.Col(_create_form(lang), lg=6, className="mb-3"),
@@ -77,7 +77,9 @@ def layout(lang: str = "zh", **_: str) -> html.Div:
         ),
         html.H2(t("admin.audit", lang), className="h5 mt-4"),
         html.P(t("admin.audit_intro", lang, count=AUDIT_ROWS), className="small text-muted"),
-        create_grid("admin-audit", recent_events(AUDIT_ROWS), _audit_columns(lang), page_size=50),
+        create_grid(
+            "admin-audit", recent_events(AUDIT_ROWS), _audit_columns(lang), page_size=50, lang=lang
+        ),
     )
 
 

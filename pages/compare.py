@@ -241,7 +241,7 @@ def _table(df: pd.DataFrame, ind: pd.Series, lang: str) -> object:
         {"field": "status", "headerName": t("common.status", lang)},
         {"field": "source", "headerName": t("common.source", lang), "flex": 2},
     ]
-    return create_grid("compare-table", rows, columns)
+    return create_grid("compare-table", rows, columns, lang=lang)
 
 
 @callback(

@@ -139,7 +139,7 @@ def _figures(engine, s: pd.Series, lang: str, as_of: int | None) -> html.Div:  #
     ]
     return html.Div(
         [
-            create_grid("source-figures", rows, columns, page_size=20),
+            create_grid("source-figures", rows, columns, page_size=20, lang=lang),
             html.P(t("sources.more", lang, count=more), className="small text-muted")
             if more
             else None,

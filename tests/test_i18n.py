@@ -83,3 +83,12 @@ def test_every_issue_code_has_messages() -> None:
         codes |= set(pattern.findall(path.read_text(encoding="utf-8")))
     assert codes
     assert not sorted(c for c in codes if f"issue.{c}" not in catalogue())
+
+
+def test_grids_speak_the_page_language() -> None:
+    from components.tables import create_grid, grid_locale
+
+    assert grid_locale("zh")["pageSizeSelectorLabel"] == "每页行数："
+    assert grid_locale("en")["next"] == "Next"
+    grid = create_grid("g", [], [], page_size=10, lang="en")
+    assert grid.dashGridOptions["localeText"]["page"] == "Page"
