@@ -285,24 +285,17 @@ class _Reader:
         if read is None:
             return
         amount, qualifier, written, factor = read
-        reg = self.ref.regions[region]
-        row = {
-            "entity_type": "region",
-            "entity_code": region,
-            "entity_name_zh": reg["name_zh"],
-            "entity_name_en": reg["name_en"],
-            "indicator_code": indicator,
-            "indicator_name_zh": ind["name_zh"],
-            "indicator_name_en": ind["name_en"],
-            "period": period,
-            "value": amount,
-            "unit": ind["unit"],
-            "qualifier": qualifier,
-            "value_as_written": written,
-            "source": axes.source,
-            "_row": r + 1,
-            "_factor": factor,
-        }
+        row = self.ref.tidy_row(
+            region,
+            indicator,
+            period,
+            amount,
+            qualifier,
+            written,
+            axes.source,
+            _row=r + 1,
+            _factor=factor,
+        )
         entry = _Entry(row, r + 1, m.col.letter, cats)
         self.entries.setdefault((region, indicator, period), []).append(entry)
 

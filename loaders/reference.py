@@ -60,3 +60,34 @@ class Reference:
         return list(
             dict.fromkeys(str(self.indicators[self.indicator_keys[k]]["name_zh"]) for k in keys)
         )
+
+    def tidy_row(
+        self,
+        region: str,
+        indicator: str,
+        period: str,
+        value: float,
+        qualifier: str,
+        written: str,
+        source: str,
+        **extra: object,
+    ) -> dict[str, object]:
+        """One tidy row (DESIGN.md's columns) with names from the lookups; ``extra`` adds the
+        private ``_row``/``_column``/``_sheet``/``_factor`` keys a loader knows."""
+        reg, ind = self.regions[region], self.indicators[indicator]
+        return {
+            "entity_type": "region",
+            "entity_code": region,
+            "entity_name_zh": reg["name_zh"],
+            "entity_name_en": reg["name_en"],
+            "indicator_code": indicator,
+            "indicator_name_zh": ind["name_zh"],
+            "indicator_name_en": ind["name_en"],
+            "period": period,
+            "value": value,
+            "unit": ind["unit"],
+            "qualifier": qualifier,
+            "value_as_written": written,
+            "source": source,
+            **extra,
+        }

@@ -235,7 +235,6 @@ def _wide_cell(
 ) -> dict[str, object] | None:
     """The tidy row of one cell, or None after recording why it cannot be read."""
     r, c = at
-    ind = ref.indicators[indicator]
     try:
         q = parse_quantity(text, unit_hint=unit)
     except QuantityError as exc:
@@ -252,26 +251,19 @@ def _wide_cell(
         )
         return None
     written = text if q.unit_as_written and text.endswith(q.unit_as_written) else text + unit
-    reg = ref.regions[region]
-    return {
-        "entity_type": "region",
-        "entity_code": region,
-        "entity_name_zh": reg["name_zh"],
-        "entity_name_en": reg["name_en"],
-        "indicator_code": indicator,
-        "indicator_name_zh": ind["name_zh"],
-        "indicator_name_en": ind["name_en"],
-        "period": period,
-        "value": q.value,
-        "unit": ind["unit"],
-        "qualifier": q.qualifier,
-        "value_as_written": written,
-        "source": "",
-        "_row": r + 1,
-        "_column": column_letter(c),
-        "_sheet": sheet.name,
-        "_factor": q.factor,
-    }
+    return ref.tidy_row(
+        region,
+        indicator,
+        period,
+        q.value,
+        q.qualifier,
+        written,
+        "",
+        _row=r + 1,
+        _column=column_letter(c),
+        _sheet=sheet.name,
+        _factor=q.factor,
+    )
 
 
 #: (detector, parser) pairs tried in order before the government-style parser
