@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from auth import audit
 from i18n import t
 from store import queries
 from store.db import get_engine, session_scope
@@ -133,6 +134,17 @@ def import_command(file, sheet, region, period, maps, out, issues_out, author) -
     )
     if summary.entities:
         _say("cli.import_entities", **summary.entities)
+    audit(
+        "commit",
+        {
+            "revision": summary.revision,
+            "file_name": file.name,
+            "via": "cli",
+            "added": summary.added,
+            "changed": summary.changed,
+        },
+        user=author,
+    )
 
 
 @users_cli.command("create")
@@ -155,6 +167,7 @@ def create_user(name: str, role: str, password: str) -> None:
                 created_at=dt.datetime.now(dt.UTC),
             )
         )
+    audit("user_create", {"name": name, "role": role, "via": "cli"}, user="cli")
     _say("cli.user_created", name=name, role=role)
 
 

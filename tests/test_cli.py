@@ -131,6 +131,11 @@ def test_import_commits_one_revision_or_nothing(cli_env, tmp_path: Path) -> None
     proc = run_cli("data", "import", str(good), env=cli_env)
     assert proc.returncode == 0, proc.stderr
     assert "已提交修订 2" in proc.stdout
+    import sqlite3
+
+    with sqlite3.connect(cli_env["DATABASE_URL"].removeprefix("sqlite:///")) as conn:
+        audited = conn.execute("SELECT user_name FROM audit_event WHERE action = 'commit'")
+        assert [r[0] for r in audited] == ["cli"]
     out = tmp_path / "after.csv"
     run_cli("data", "export", "--out", str(out), env=cli_env)
     assert any(r["period"] == "2026" and r["indicator_code"] == "cell_capacity" for r in _read(out))
@@ -148,6 +153,12 @@ def test_users_create(cli_env) -> None:
     assert "alice" in proc.stdout
     again = run_cli("users", "create", "alice", "--role", "editor", env=env)
     assert again.returncode == 1 and "已存在" in again.stderr
+    import sqlite3
+
+    db = cli_env["DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(db) as conn:
+        actions = {r[0] for r in conn.execute("SELECT action FROM audit_event")}
+    assert "user_create" in actions  # command-line changes are audited too
 
 
 def _government_book(path: Path, value: float) -> Path:
