@@ -362,7 +362,7 @@ class _LongReader:
             self._issue("bad-period", "时期", texts, number)
         if ind is None:
             return
-        code, unit, name_zh, name_en = ind
+        code, unit, _, _ = ind
         written = value_text + unit_text
         try:
             value, q_unit, q_qualifier, factor, q_written = quantity_parts(written, unit)
@@ -389,25 +389,19 @@ class _LongReader:
             return
         self.seen[key] = number
         self.result.rows.append(
-            {
-                "entity_type": "region",
-                "entity_code": region[0],
-                "entity_name_zh": region[1],
-                "entity_name_en": region[2],
-                "indicator_code": code,
-                "indicator_name_zh": name_zh,
-                "indicator_name_en": name_en,
-                "period": period,
-                "value": value,
-                "unit": unit,
-                "qualifier": qualifier,
-                "value_as_written": written,
-                "source": source,
-                "_row": number,
-                "_sheet": self.sheet.name,
-                "_column": self.value_letter,
-                "_factor": factor,
-            }
+            self.ref.tidy_row(
+                region[0],
+                code,
+                period,
+                value,
+                qualifier,
+                written,
+                source,
+                _row=number,
+                _sheet=self.sheet.name,
+                _column=self.value_letter,
+                _factor=factor,
+            )
         )
 
     def _issue(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 from sqlalchemy import Engine, and_, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
@@ -60,7 +62,16 @@ def regions(engine: Engine, codes: list[str] | None = None) -> pd.DataFrame:
 
 
 def region_options(engine: Engine, lang: str) -> list[dict[str, str]]:
-    """Dropdown options for every nation/province/city, searchable by any alias."""
+    """Dropdown options for every nation/province/city, searchable by any alias.
+
+    Regions change only with a migration or the shipped load, never at run time, so the
+    options are built once per process and language (about 50 ms each) instead of per render.
+    """
+    return list(_region_options(engine, lang))
+
+
+@functools.lru_cache(maxsize=8)
+def _region_options(engine: Engine, lang: str) -> tuple[dict[str, str], ...]:
     stmt = (
         select(Region.code, Region.name_zh, Region.name_en, Region.level, RegionAlias.alias)
         .join(RegionAlias, RegionAlias.region_code == Region.code, isouter=True)
@@ -71,11 +82,15 @@ def region_options(engine: Engine, lang: str) -> list[dict[str, str]]:
     for code, group in df.groupby("code", sort=True):
         first = group.iloc[0]
         name = first["name_en"] if lang == "en" else first["name_zh"]
-        search = " ".join(
-            {str(a) for a in group["alias"].dropna()} | {first["name_zh"], first["name_en"], code}
+        words = {str(a) for a in group["alias"].dropna()} | {
+            first["name_zh"],
+            first["name_en"],
+            code,
+        }
+        options.append(
+            {"label": f"{name} ({code})", "value": code, "search": " ".join(sorted(words))}
         )
-        options.append({"label": f"{name} ({code})", "value": code, "search": search})
-    return options
+    return tuple(options)
 
 
 def resolve_region(engine: Engine, text: str) -> str | None:
