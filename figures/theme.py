@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import plotly.graph_objects as go
 
 FONT_FAMILY = (
     '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", '
     '"PingFang SC", sans-serif'
 )
+FOOTER_WIDTH = 64  # columns of a footer line: what a 390 px phone shows at 11 px
 COLORWAY = [
     "#1f5fa8",
     "#d9822b",
@@ -27,7 +30,11 @@ def apply_theme(
 ) -> go.Figure:
     """Title with a subtitle (unit, period), and the source line under the plot."""
     # one source per line, so that a phone-width chart does not cut the line off
-    footer_lines = [*source_line.split("；"), *([note] if note else [])]
+    footer_lines = [
+        part
+        for line in [*source_line.split("；"), *([note] if note else [])]
+        for part in wrap_text(line)
+    ]
     legend_rows = -(-sum(1 for trace in fig.data if trace.showlegend is not False) // 3)
     fig.update_layout(
         template="plotly_white",
@@ -65,6 +72,31 @@ def apply_theme(
         font={"size": 11, "color": "#555"},
     )
     return fig
+
+
+def wrap_text(text: str, width: int = FOOTER_WIDTH) -> list[str]:
+    """``text`` cut into lines of about ``width`` columns (a CJK character takes two), at a
+    space where there is one: plotly does not wrap annotations, and a phone is narrow."""
+    lines: list[str] = []
+    line, used, last_space = "", 0, -1
+    for ch in text:
+        wide = 2 if unicodedata.east_asian_width(ch) in {"W", "F"} else 1
+        if used + wide > width and line:
+            if last_space > 0:
+                lines.append(line[:last_space].rstrip())
+                line = line[last_space + 1 :]
+            else:
+                lines.append(line)
+                line = ""
+            used = sum(2 if unicodedata.east_asian_width(c) in {"W", "F"} else 1 for c in line)
+            last_space = -1
+        if ch == " ":
+            last_space = len(line)
+        line += ch
+        used += wide
+    if line.strip():
+        lines.append(line)
+    return lines or [""]
 
 
 def empty_figure(message: str) -> go.Figure:

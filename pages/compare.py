@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import functools
+from urllib.parse import parse_qsl
+
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
+from dash.exceptions import PreventUpdate
+from sqlalchemy import Engine
 
+from analysis.normalise import MEASURES, NotComparable, check_measure, measure_unit, normalise
 from components.alerts import create_alert, guarded
+from components.compare_view import TABS, CompareData, create_results, measure_name
 from components.controls import create_dropdown
 from components.shell import create_page
-from components.tables import create_grid
 from components.urls import parse_rev, search, split_list
-from figures.compare import bar_chart, line_chart
-from figures.format import display_unit, format_quantity
+from figures.format import display_unit
 from i18n import norm_lang, pick, t
-from store import queries
+from store import queries, queries_compare
 from store.db import get_engine
-from store.periods import parse_period
 
 PATH = "/compare"
 dash.register_page(
@@ -26,11 +30,7 @@ dash.register_page(
 
 DEFAULT_INDICATOR = "resident_population"
 DEFAULT_REGIONS = ["370400", "120000", "320400", "420100"]
-GRAPH_CONFIG = {
-    "displaylogo": False,
-    "responsive": True,
-    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-}
+LEVELS = ("province", "city", "county")  # ranked among peers; the nation has none
 
 
 def _int(value: str | None) -> int | None:
@@ -47,6 +47,9 @@ def layout(
     regions: str | None = None,
     start: str | None = None,
     end: str | None = None,
+    measure: str | None = None,
+    scale: str | None = None,
+    tab: str | None = None,
     rev: str | None = None,
     **_: str,
 ) -> html.Div:
@@ -57,17 +60,151 @@ def layout(
     code = indicator or DEFAULT_INDICATOR
     wanted = split_list(regions) or DEFAULT_REGIONS
     region_codes = [c for c in (queries.resolve_region(engine, r) for r in wanted) if c]
-    params = {"indicator": code, "regions": region_codes, "start": start, "end": end, "rev": as_of}
+    measure = measure if measure in MEASURES else "absolute"
+    log = scale == "log"
+    tab = tab if tab in TABS else "line"
+    params = {
+        "indicator": code,
+        "regions": region_codes,
+        "start": start,
+        "end": end,
+        "measure": None if measure == "absolute" else measure,
+        "scale": "log" if log else None,
+        "tab": None if tab == "line" else tab,
+        "rev": as_of,
+    }
+    bounds = queries.year_bounds(engine, code, as_of) if code in catalogue.index else None
+    lo, hi = bounds or (2010, 2030)
+    y0, y1 = _int(start) or lo, _int(end) or hi
+    controls = _controls(engine, lang, catalogue, as_of, code, region_codes, (lo, hi), (y0, y1))
+    measure_controls = _measure_controls(lang, measure, log)
+    title = t("compare.title", lang)
+    page = functools.partial(create_page, lang, PATH, params, title, controls, measure_controls)
+    if code not in catalogue.index:
+        return page(create_alert(t("common.unknown_indicator", lang, indicator=code)))
+    ind = catalogue.loc[code]
+    name = pick(lang, ind["name_zh"], ind["name_en"])
+    alerts = []
+    try:
+        check_measure(measure, ind)
+    except NotComparable as exc:
+        alerts.append(create_alert(_not_comparable(measure, name, exc, lang), color="warning"))
+        measure = "absolute"
+    df = queries.compare_series(engine, code, region_codes, y0, y1, as_of)
+    if df.empty:
+        return page(
+            *alerts,
+            create_alert(
+                t("compare.no_data", lang, indicator=name, start=y0, end=y1), color="info"
+            ),
+        )
+    data = compare_data(engine, df, ind, measure, region_codes, (y0, y1), lang, as_of, log, tab)
+    return page(*alerts, *create_results(data))
+
+
+def compare_data(
+    engine: Engine,
+    df: pd.DataFrame,
+    ind: pd.Series,
+    measure: str,
+    region_codes: list[str],
+    years: tuple[int, int],
+    lang: str,
+    as_of: int | None,
+    log: bool = False,
+    tab: str = "line",
+) -> CompareData:
+    """Read what the view needs besides the series: denominators, ranking, names."""
+    code = str(ind["code"])
+    den = None
+    if measure == "yoy":  # the year before the first one shown, for its change
+        before = queries.compare_series(
+            engine, code, region_codes, years[0] - 1, years[0] - 1, as_of
+        )
+        series = normalise(pd.concat([before, df], ignore_index=True), "yoy")
+        series = series[series["year"] >= years[0]].reset_index(drop=True)
+    else:
+        den = queries_compare.denominators(engine, measure, code, region_codes, as_of)
+        series = normalise(df, measure, den)
+    factor, unit = display_unit(ind, lang)
+    if measure in {"per_capita", "per_area"} and factor != 1:  # 辆/万人, not 0.012 万辆/万人
+        factor, unit = 1.0, t(f"compare.base_units.{ind['unit']}", lang)
+    labels = {k: t(f"compare.unit_{k}", lang) for k in ("per_capita", "per_area")}
+    shown = series.dropna(subset=["value"])
+    rank_year = int(shown["year"].max()) if not shown.empty else years[1]
+    levels = queries_compare.level_of(engine, region_codes)
+    rankings = [
+        (level, queries_compare.ranking(engine, code, measure, level, rank_year, as_of))
+        for level in LEVELS
+        if level in levels.values()
+    ]
+    missing = [c for c in region_codes if c not in set(df["entity_code"])]
+    names = queries.regions(engine, missing) if missing else pd.DataFrame()
+    return CompareData(
+        series=series,
+        indicator=ind,
+        measure=measure,
+        unit=measure_unit(measure, factor, unit, labels),
+        region_codes=region_codes,
+        years=years,
+        lang=lang,
+        log=log,
+        missing_regions=[pick(lang, r["name_zh"], r["name_en"]) for _, r in names.iterrows()],
+        rankings=rankings,
+        rank_year=rank_year,
+        tab=tab,
+        extra_sources=_denominator_sources(series, den),
+    )
+
+
+def _denominator_sources(series: pd.DataFrame, den: pd.DataFrame | None) -> list[tuple[str, str]]:
+    """Sources of the denominators the series was divided by (only those used)."""
+    if den is None or den.empty or "source_title_zh" not in den.columns:
+        return []
+    used = {
+        (str(c), int(y))
+        for c, y in zip(series["denominator_code"], series["denominator_year"])
+        if c is not None and pd.notna(y)
+    }
+    return [
+        (z, e)
+        for c, y, z, e in zip(
+            den["entity_code"], den["year"], den["source_title_zh"], den["source_title_en"]
+        )
+        if (str(c), int(y)) in used
+    ]
+
+
+def _not_comparable(measure: str, indicator: str, exc: NotComparable, lang: str) -> str:
+    reason = str(exc)
+    key = "not_additive" if "add up" in reason else "itself" if "itself" in reason else "percent"
+    return t(
+        "compare.not_comparable",
+        lang,
+        measure=measure_name(measure, lang),
+        indicator=indicator,
+        reason=t(f"compare.reasons.{key}", lang),
+    )
+
+
+def _controls(
+    engine: Engine,
+    lang: str,
+    catalogue: pd.DataFrame,
+    as_of: int | None,
+    code: str,
+    region_codes: list[str],
+    bounds: tuple[int, int],
+    years: tuple[int, int],
+) -> dbc.Row:
     available = queries.indicators_with_region_data(engine, as_of)
     options = [
         {"label": pick(lang, catalogue.loc[c, "name_zh"], catalogue.loc[c, "name_en"]), "value": c}
         for c in catalogue.index
         if c in available
     ]
-    bounds = queries.year_bounds(engine, code, as_of) if code in catalogue.index else None
-    lo, hi = bounds or (2010, 2030)
-    y0, y1 = _int(start) or lo, _int(end) or hi
-    controls = dbc.Row(
+    lo, hi = bounds
+    return dbc.Row(
         [
             dbc.Col(
                 [
@@ -99,7 +236,7 @@ def layout(
                         min=lo,
                         max=hi,
                         step=1,
-                        value=[y0, y1],
+                        value=list(years),
                         marks={lo: str(lo), hi: str(hi)},
                         tooltip={"placement": "bottom", "always_visible": False},
                     ),
@@ -107,141 +244,40 @@ def layout(
                 md=3,
             ),
         ],
+        className="mb-2 g-3",
+    )
+
+
+def _measure_controls(lang: str, measure: str, log: bool) -> dbc.Row:
+    return dbc.Row(
+        [
+            dbc.Col(
+                [
+                    dbc.Label(t("compare.measure", lang), html_for="compare-measure"),
+                    create_dropdown(
+                        "compare-measure",
+                        lang,
+                        options=[{"label": measure_name(m, lang), "value": m} for m in MEASURES],
+                        value=measure,
+                        clearable=False,
+                        searchable=False,
+                    ),
+                ],
+                md=4,
+            ),
+            dbc.Col(
+                dbc.Switch(
+                    id="compare-log",
+                    label=t("compare.log_scale", lang),
+                    value=log,
+                    className="mt-md-4",
+                ),
+                md=3,
+                className="d-flex align-items-end",
+            ),
+        ],
         className="mb-3 g-3",
     )
-    title = t("compare.title", lang)
-    if code not in catalogue.index:
-        return create_page(
-            lang,
-            PATH,
-            params,
-            title,
-            controls,
-            create_alert(t("common.unknown_indicator", lang, indicator=code)),
-        )
-    ind = catalogue.loc[code]
-    df = queries.compare_series(engine, code, region_codes, y0, y1, as_of)
-    name = pick(lang, ind["name_zh"], ind["name_en"])
-    if df.empty:
-        return create_page(
-            lang,
-            PATH,
-            params,
-            title,
-            controls,
-            create_alert(
-                t("compare.no_data", lang, indicator=name, start=y0, end=y1),
-                color="info",
-            ),
-        )
-    return create_page(
-        lang, PATH, params, title, controls, *_results(df, ind, region_codes, lang, y0, y1)
-    )
-
-
-def _results(
-    df: pd.DataFrame, ind: pd.Series, region_codes: list[str], lang: str, y0: int, y1: int
-) -> list[object]:
-    df = df.assign(name=[pick(lang, z, e) for z, e in zip(df["name_zh"], df["name_en"])])
-    _, unit = display_unit(ind, lang)
-    name = pick(lang, ind["name_zh"], ind["name_en"])
-    sources = list(
-        dict.fromkeys(
-            pick(lang, z, e) for z, e in zip(df["source_title_zh"], df["source_title_en"])
-        )
-    )
-    source_line = t("common.source_line", lang, sources="；".join(sources))
-    notes = []
-    if (df["qualifier"] != "exact").any():
-        notes.append(t("qualifier.note", lang))
-    if df["status"].isin(["projection", "target"]).any():
-        notes.append(t("compare.projection_note", lang))
-    chart_title = t("compare.chart_title", lang, indicator=name, unit=unit)
-    subtitle = f"{y0}—{y1}" if y0 != y1 else str(y0)
-    line = line_chart(
-        df,
-        ind,
-        lang,
-        title=chart_title,
-        subtitle=subtitle,
-        source_line=source_line,
-        note=" ".join(notes),
-    )
-    latest_year = int(df["year"].max())
-    latest = df[df["year"] == latest_year]
-    bar = bar_chart(
-        latest,
-        ind,
-        lang,
-        title=chart_title,
-        subtitle=str(latest_year),
-        source_line=source_line,
-        note=" ".join(notes),
-    )
-    missing = [c for c in region_codes if c not in set(df["entity_code"])]
-    gaps = []
-    if missing:
-        names = queries.regions(get_engine(), missing)
-        gaps.append(
-            create_alert(
-                t(
-                    "compare.missing",
-                    lang,
-                    regions="、".join(
-                        pick(lang, r["name_zh"], r["name_en"]) for _, r in names.iterrows()
-                    ),
-                ),
-                color="light",
-            )
-        )
-    return [
-        *gaps,
-        dbc.Tabs(
-            [
-                dbc.Tab(
-                    dcc.Graph(
-                        id="compare-line", figure=line, config=GRAPH_CONFIG, className="chart"
-                    ),
-                    label=t("compare.line", lang),
-                    tab_id="line",
-                ),
-                dbc.Tab(
-                    dcc.Graph(id="compare-bar", figure=bar, config=GRAPH_CONFIG, className="chart"),
-                    label=t("compare.bar", lang, year=latest_year),
-                    tab_id="bar",
-                ),
-                dbc.Tab(_table(df, ind, lang), label=t("compare.table", lang), tab_id="table"),
-            ],
-            id="compare-tabs",
-            active_tab="line",
-        ),
-        html.P(source_line, className="small text-muted mt-2", id="compare-source"),
-        *[html.P(n, className="small text-muted") for n in notes],
-        html.P(t("compare.share_link", lang), className="small text-muted"),
-    ]
-
-
-def _table(df: pd.DataFrame, ind: pd.Series, lang: str) -> object:
-    rows = [
-        {
-            "region": r["name"],
-            "period": parse_period(r["period"]).label(lang),
-            "value": format_quantity(r["value"], r["qualifier"], ind, lang),
-            "written": r["value_as_written"],
-            "status": t(f"status.{r['status']}", lang),
-            "source": pick(lang, r["source_title_zh"], r["source_title_en"]),
-        }
-        for _, r in df.iterrows()
-    ]
-    columns = [
-        {"field": "region", "headerName": t("common.region", lang), "pinned": "left"},
-        {"field": "period", "headerName": t("common.period", lang)},
-        {"field": "value", "headerName": t("common.value", lang), "type": "rightAligned"},
-        {"field": "written", "headerName": t("common.as_written", lang)},
-        {"field": "status", "headerName": t("common.status", lang)},
-        {"field": "source", "headerName": t("common.source", lang), "flex": 2},
-    ]
-    return create_grid("compare-table", rows, columns, lang=lang)
 
 
 @callback(
@@ -249,12 +285,22 @@ def _table(df: pd.DataFrame, ind: pd.Series, lang: str) -> object:
     Input("compare-indicator", "value"),
     Input("compare-regions", "value"),
     Input("compare-years", "value"),
+    Input("compare-measure", "value"),
+    Input("compare-log", "value"),
+    State("_pages_location", "search"),
     State("page-lang", "data"),
     State("page-rev", "data"),
     prevent_initial_call=True,
 )
 def update_view(
-    indicator: str, regions: list[str], years: list[int], lang: str, rev: int | None
+    indicator: str,
+    regions: list[str],
+    years: list[int],
+    measure: str,
+    log: bool,
+    current: str | None,
+    lang: str,
+    rev: int | None,
 ) -> str:
     """Any change of the controls becomes the URL; the page redraws from it."""
     start, end = (years or [None, None])[:2]
@@ -268,5 +314,27 @@ def update_view(
             "regions": regions or [],
             "start": start,
             "end": end,
+            "measure": None if measure == "absolute" else measure,
+            "scale": "log" if log else None,
+            "tab": _query(current).get("tab"),
         }
     )
+
+
+@callback(
+    Output("_pages_location", "search", allow_duplicate=True),
+    Input("compare-tabs", "active_tab"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def remember_tab(tab: str | None, current: str | None) -> str:
+    """The tab shown is part of the view: in the URL, so that a shared link opens it."""
+    params: dict[str, object] = dict(_query(current))
+    params["tab"] = None if tab in (None, "line") else tab
+    if params.get("tab") == _query(current).get("tab"):
+        raise PreventUpdate
+    return search(params)
+
+
+def _query(search_text: str | None) -> dict[str, str]:
+    return dict(parse_qsl((search_text or "").lstrip("?")))

@@ -172,7 +172,8 @@ def observations(
     df = _frame(engine, stmt)
     if df.empty:
         return pd.DataFrame(columns=[c.name for c in stmt.selected_columns] + ["sort_key"])
-    df["sort_key"] = [parse_period(p).sort_key for p in df["period"]]
+    keys = {p: parse_period(p).sort_key for p in df["period"].unique()}  # a few distinct
+    df["sort_key"] = df["period"].map(keys)
     return df.sort_values(
         ["entity_type", "entity_code", "indicator_code", "sort_key"], ignore_index=True
     )

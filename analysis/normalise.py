@@ -1,0 +1,230 @@
+"""Figures made comparable: per 万人, per km², share of the province or nation, 同比.
+
+Pure functions on the tidy frames ``store.queries`` returns: no I/O. A normalised figure keeps
+the qualifier it deserves (180余 per 万人 is still a lower bound), and a figure that cannot be
+normalised (no population of any year, no figure of the year before) becomes a gap, never a
+guess. When a denominator comes from another year (census population of 2020 for 2023), the
+year used is kept beside the figure so that the page can say so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+#: measure → what its denominator is (None: no denominator, or the region's own past)
+MEASURES: dict[str, str | None] = {
+    "absolute": None,
+    "per_capita": "resident_population",
+    "per_area": "land_area",
+    "share_province": "province",
+    "share_nation": "nation",
+    "yoy": None,
+}
+PER_CAPITA_UNIT = 10_000  # people: figures per 万人 (per 10 000 people)
+NATION = "100000"
+
+
+class NotComparable(ValueError):
+    """The measure makes no sense for this indicator (a share of a non-additive figure)."""
+
+
+@dataclass(frozen=True)
+class MeasureUnit:
+    """How a normalised figure is shown: divide the value by ``factor``, then ``unit``."""
+
+    factor: float
+    unit: str
+    percent: bool = False
+
+
+def check_measure(measure: str, indicator: Mapping) -> None:
+    """Raise NotComparable when ``measure`` cannot apply to ``indicator``."""
+    if measure not in MEASURES:
+        raise NotComparable(f"unknown measure {measure!r}")
+    if measure.startswith("share_") and not _is_true(indicator.get("additive")):
+        raise NotComparable("share of a figure that does not add up")
+    if measure in {"per_capita", "per_area"} and indicator.get("code") == MEASURES[measure]:
+        raise NotComparable("a figure divided by itself")
+    if measure != "absolute" and indicator.get("unit") == "percent":
+        raise NotComparable("a percentage is already relative")
+
+
+def measure_unit(measure: str, factor: float, unit: str, labels: Mapping[str, str]) -> MeasureUnit:
+    """The display of a measure, from the indicator's display (``factor``, ``unit``).
+
+    ``labels``: the words of the page's language, ``per_capita`` (e.g. "{unit}/万人"),
+    ``per_area`` ("{unit}/平方公里"); shares and 同比 are in percent.
+    """
+    if measure in {"share_province", "share_nation", "yoy"}:
+        return MeasureUnit(1.0, "%", percent=True)
+    if measure in {"per_capita", "per_area"}:
+        return MeasureUnit(factor, labels[measure].format(unit=unit))
+    return MeasureUnit(factor, unit)
+
+
+def nearest_year(years: list[int], year: int) -> int | None:
+    """The year of ``years`` closest to ``year``; the earlier one on a tie; None if empty."""
+    if not years:
+        return None
+    return min(years, key=lambda y: (abs(y - year), y > year))
+
+
+def normalise(
+    df: pd.DataFrame, measure: str, denominators: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """``df`` (one row per entity_code and year: value, qualifier, …) in ``measure``.
+
+    Adds ``raw_value`` and ``raw_qualifier`` (the figure as stored), ``denominator``,
+    ``denominator_year`` and ``denominator_code``; ``value`` becomes the normalised figure,
+    NaN where it cannot be had.
+
+    ``denominators``: columns entity_code, year, value, qualifier — for ``per_capita`` and
+    ``per_area`` the population or area of the same regions; for the shares the figures of
+    the province or nation, with ``for_code`` naming the region each one divides (the
+    province of a city); unused for ``absolute`` and ``yoy``.
+    """
+    out = df.copy()
+    out["raw_value"] = out["value"].astype(float)
+    out["raw_qualifier"] = out["qualifier"]
+    out["denominator"] = np.nan
+    out["denominator_year"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    out["denominator_code"] = None
+    if out.empty or measure == "absolute":
+        return out
+    if measure == "yoy":
+        return _year_on_year(out)
+    by_region = _denominator_index(denominators, measure)
+    values, years, codes, quals = [], [], [], []
+    for code, year in zip(out["entity_code"], out["year"]):
+        found = by_region.get(code)
+        picked = nearest_year(sorted(found), int(year)) if found else None
+        if picked is None:
+            values.append(np.nan)
+            years.append(pd.NA)
+            codes.append(None)
+            quals.append("exact")
+            continue
+        value, qualifier, denominator_code = found[picked]
+        values.append(value)
+        years.append(picked)
+        codes.append(denominator_code)
+        quals.append(qualifier)
+    out["denominator"] = np.array(values, dtype=float)
+    out["denominator_year"] = pd.array(years, dtype="Int64")
+    out["denominator_code"] = codes
+    scale = PER_CAPITA_UNIT if measure == "per_capita" else 1.0
+    if measure.startswith("share_"):
+        scale = 100.0  # a share in percent
+    denom = out["denominator"].where(out["denominator"] > 0)
+    out["value"] = out["raw_value"] / (denom / scale)
+    out["qualifier"] = [
+        ratio_qualifier(q, dq) for q, dq in zip(out["qualifier"], quals, strict=True)
+    ]
+    return out
+
+
+def ratio_qualifier(numerator: str, denominator: str) -> str:
+    """The qualifier of a ratio: a lower bound over an exact figure stays a lower bound;
+    anything less certain in the denominator makes the ratio approximate."""
+    if denominator == "exact":
+        return numerator
+    return "approx"
+
+
+def change_qualifier(this: str, before: str) -> str:
+    """A change between two figures is exact only when both are."""
+    return "exact" if this == before == "exact" else "approx"
+
+
+def _year_on_year(out: pd.DataFrame) -> pd.DataFrame:
+    """Change on the figure of the year before, in percent; NaN without that figure."""
+    before = out[["entity_code", "year", "raw_value", "qualifier"]].copy()
+    before["year"] = before["year"] + 1
+    before = before.rename(columns={"raw_value": "_before", "qualifier": "_before_q"})
+    merged = out.merge(before, on=["entity_code", "year"], how="left")
+    previous = merged["_before"].where(merged["_before"] != 0)
+    merged["value"] = (merged["raw_value"] / previous - 1.0) * 100.0
+    merged["denominator"] = merged["_before"]
+    merged["denominator_year"] = pd.array(
+        [y - 1 if pd.notna(b) else pd.NA for y, b in zip(merged["year"], merged["_before"])],
+        dtype="Int64",
+    )
+    merged["qualifier"] = [
+        change_qualifier(q, b) if isinstance(b, str) else q
+        for q, b in zip(merged["qualifier"], merged["_before_q"])
+    ]
+    return merged.drop(columns=["_before", "_before_q"])
+
+
+def _denominator_index(
+    denominators: pd.DataFrame | None, measure: str
+) -> dict[str, dict[int, tuple[float, str, str]]]:
+    """region code → {year: (value, qualifier, code of the denominator's region)}."""
+    index: dict[str, dict[int, tuple[float, str, str]]] = {}
+    if denominators is None or denominators.empty:
+        return index
+    key = "for_code" if "for_code" in denominators.columns else "entity_code"
+    for target, code, year, value, qualifier in zip(
+        denominators[key],
+        denominators["entity_code"],
+        denominators["year"],
+        denominators["value"],
+        denominators["qualifier"],
+    ):
+        if pd.isna(value):
+            continue
+        index.setdefault(str(target), {})[int(year)] = (float(value), str(qualifier), str(code))
+    return index
+
+
+def substitutions(df: pd.DataFrame) -> list[tuple[int, list[int]]]:
+    """(denominator year, [figure years]) wherever a denominator came from another year."""
+    if "denominator_year" not in df.columns or df.empty:
+        return []
+    other = df[df["denominator_year"].notna() & (df["denominator_year"] != df["year"])]
+    return [
+        (int(dy), sorted({int(y) for y in group["year"]}))
+        for dy, group in other.groupby("denominator_year", sort=True)
+    ]
+
+
+def gaps(df: pd.DataFrame, label: str = "name") -> list[tuple[str, list[int]]]:
+    """(``label`` of a region, [years]) for the years without a figure between a region's first
+    and last figure: where its line breaks."""
+    found = []
+    for _, g in df.dropna(subset=["value"]).groupby("entity_code", sort=False):
+        years = {int(y) for y in g["year"]}
+        holes = [y for y in range(min(years), max(years) + 1) if y not in years]
+        if holes:
+            found.append((str(g[label].iloc[0]), holes))
+    return found
+
+
+def year_ranges(years: list[int]) -> list[str]:
+    """[2016, 2017, 2018, 2021] → ["2016—2018", "2021"]: runs of consecutive years."""
+    runs: list[list[int]] = []
+    for y in sorted(set(years)):
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return [f"{r[0]}—{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs]
+
+
+def rank(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` (one row per region: value) with ``rank`` (1 = largest; ties share the best
+    rank) and ``of`` (how many regions have a figure); regions without a figure get no rank."""
+    out = df.copy()
+    has = out["value"].notna()
+    out["rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    out.loc[has, "rank"] = out.loc[has, "value"].rank(method="min", ascending=False).astype(int)
+    out["of"] = int(has.sum())
+    return out.sort_values(["rank", "entity_code"], na_position="last").reset_index(drop=True)
+
+
+def _is_true(value: object) -> bool:
+    return str(value).strip().lower() in {"true", "1", "yes"}
