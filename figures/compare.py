@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from analysis.normalise import MeasureUnit
 from figures.format import chart_label, display_unit, format_number
-from figures.theme import COLORWAY, apply_theme, empty_figure
+from figures.theme import COLORWAY, apply_theme, empty_figure, new_figure
 from i18n import pick, t
 
 PROJECTED = {"projection", "target"}
@@ -90,7 +90,7 @@ def line_chart(
     # one short line: a label on every point; otherwise only each line's last figure is
     # labelled (the rest are in the hover and the table), so that labels never pile up
     every = df["entity_code"].nunique() == 1 and len(df) < 8
-    fig = go.Figure()
+    fig = new_figure()
     for i, (code, g) in enumerate(df.groupby("entity_code", sort=False)):
         g = g.sort_values("year")
         color = COLORWAY[i % len(COLORWAY)]
@@ -153,18 +153,22 @@ def bar_chart(
     shown = _unit(indicator, lang, unit)
     df = df.sort_values("value", ascending=True)
     colors = ["#9bb7d9" if s in PROJECTED else "#1f5fa8" for s in df["status"]]
-    fig = go.Figure(
-        go.Bar(
-            x=df["value"] / shown.factor,
-            y=df["name"],
-            orientation="h",
-            marker_color=colors,
-            text=[value_label(v, q, shown, signed) for v, q in zip(df["value"], df["qualifier"])],
-            textposition="auto",
-            cliponaxis=False,
-            hovertext=[_hover(r, lang) for _, r in df.iterrows()],
-            hovertemplate="%{x:,.4~f} " + shown.unit + "<br>%{hovertext}<extra></extra>",
-        )
+    fig = new_figure(
+        [
+            go.Bar(
+                x=df["value"] / shown.factor,
+                y=df["name"],
+                orientation="h",
+                marker_color=colors,
+                text=[
+                    value_label(v, q, shown, signed) for v, q in zip(df["value"], df["qualifier"])
+                ],
+                textposition="auto",
+                cliponaxis=False,
+                hovertext=[_hover(r, lang) for _, r in df.iterrows()],
+                hovertemplate="%{x:,.4~f} " + shown.unit + "<br>%{hovertext}<extra></extra>",
+            )
+        ]
     )
     apply_theme(fig, title=title, subtitle=subtitle, source_line=source_line, note=note)
     if log:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 FONT_FAMILY = (
     '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", '
@@ -25,6 +26,19 @@ COLORWAY = [
 ]
 
 
+def new_figure(data: list | None = None) -> go.Figure:
+    """An empty figure that skips plotly's per-property validation while it is built.
+
+    Validation costs four fifths of building a chart (about 10 ms of a comparison view's
+    figure); the builders set only properties the tests check by validating every figure they
+    make again (``go.Figure(fig.to_dict())``).
+    """
+    fig = go.Figure(_validate=False)
+    for trace in data or []:
+        fig.add_trace(trace)
+    return fig
+
+
 def apply_theme(
     fig: go.Figure, *, title: str, subtitle: str, source_line: str, note: str = ""
 ) -> go.Figure:
@@ -37,7 +51,7 @@ def apply_theme(
     ]
     legend_rows = -(-sum(1 for trace in fig.data if trace.showlegend is not False) // 3)
     fig.update_layout(
-        template="plotly_white",
+        template=pio.templates["plotly_white"],
         colorway=COLORWAY,
         font={"family": FONT_FAMILY, "size": 13},
         title={

@@ -9,6 +9,7 @@ from sqlalchemy import Engine, and_, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from loaders.result import TIDY_COLUMNS
+from store.cache import per_revision
 from store.models import (
     Alliance,
     Event,
@@ -191,6 +192,11 @@ def headline(engine: Engine, region_code: str, as_of: int | None = None) -> pd.D
 def year_bounds(
     engine: Engine, indicator_code: str, as_of: int | None = None
 ) -> tuple[int, int] | None:
+    return _year_bounds(engine, indicator_code, as_of)
+
+
+@per_revision
+def _year_bounds(engine: Engine, indicator_code: str, as_of: int | None) -> tuple[int, int] | None:
     with engine.connect() as conn:
         lo, hi = conn.execute(
             select(func.min(Observation.year), func.max(Observation.year)).where(
@@ -201,6 +207,11 @@ def year_bounds(
 
 
 def indicators_with_region_data(engine: Engine, as_of: int | None = None) -> list[str]:
+    return _indicators_with_region_data(engine, as_of)
+
+
+@per_revision
+def _indicators_with_region_data(engine: Engine, as_of: int | None) -> list[str]:
     with engine.connect() as conn:
         return list(
             conn.scalars(

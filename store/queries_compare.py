@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from analysis.normalise import MEASURES, NATION
+from store.cache import per_revision
 from store.models import Observation, Region
 from store.periods import parse_period
 from store.queries import _frame, compare_series, live
@@ -144,6 +145,14 @@ def ranking(
     level: str,
     year: int,
     as_of: int | None = None,
+) -> pd.DataFrame:
+    """See ``_ranking``; kept until the next revision (a few thousand regions to normalise)."""
+    return _ranking(engine, indicator_code, measure, level, year, as_of)
+
+
+@per_revision
+def _ranking(
+    engine: Engine, indicator_code: str, measure: str, level: str, year: int, as_of: int | None
 ) -> pd.DataFrame:
     """Every region of ``level`` with a figure in ``year``, in ``measure``, ranked (1 = most).
 

@@ -259,3 +259,16 @@ def test_province_of(engine) -> None:
         "370000": "370000",
         "370402": "370000",
     }
+
+
+def test_figures_built_without_validation_are_valid_plotly() -> None:
+    """Builders skip plotly's validation for speed: validating again must accept them."""
+    import plotly.graph_objects as go
+
+    df = series([("A", 2016, 180.0, "at_least"), ("A", 2018, 300.0, "approx")])
+    for fig in (
+        line_chart(df, IND, "zh", title="t", subtitle="s", source_line="来源", log=True),
+        bar_chart(df, IND, "en", title="t", subtitle="s", source_line="Source", note="n"),
+    ):
+        again = go.Figure(fig.to_dict())  # raises on any invalid property
+        assert again.layout.template.layout.paper_bgcolor == "white"
