@@ -7,11 +7,14 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
+from analysis import headline
 from components.alerts import create_alert, guarded
 from components.controls import create_dropdown
 from components.figures import create_figure_card_body
 from components.shell import create_page
 from components.urls import href, parse_rev, search
+from figures.format import format_number
+from figures.sparkline import sparkline
 from i18n import norm_lang, pick, t
 from store import queries
 from store.db import get_engine
@@ -74,8 +77,11 @@ def layout(
         return create_page(lang, PATH, params, t("overview.title", lang), *body)
     reg = queries.regions(engine, [code]).iloc[0]
     name = pick(lang, reg["name_zh"], reg["name_en"])
-    figures = queries.headline(engine, code, as_of)
+    past = queries.region_history(engine, code, as_of)
+    figures = past.groupby("indicator_code", sort=False).tail(1).reset_index(drop=True)
+    changes, histories = headline.changes(past), headline.history(past)
     ind = queries.indicators(engine)
+    as_of_date = queries.revision_date(engine, as_of)
     body.append(
         html.H2(
             t("overview.headline", lang, region=name), className="h4 mt-2", id="overview-heading"
@@ -111,7 +117,13 @@ def layout(
                 dbc.Row(
                     [
                         dbc.Col(
-                            _figure_card(row, ind.loc[row["indicator_code"]], lang),
+                            _figure_card(
+                                row,
+                                ind.loc[row["indicator_code"]],
+                                lang,
+                                changes.get(row["indicator_code"]),
+                                histories.get(row["indicator_code"]),
+                            ),
                             xs=12,
                             sm=6,
                             lg=4,
@@ -123,13 +135,54 @@ def layout(
                 )
             )
         body.append(html.P(t("qualifier.note", lang), className="small text-muted mt-2"))
+        body.append(html.P(t("overview.change_note", lang), className="small text-muted"))
+    if as_of_date is not None:
+        body.insert(
+            2,
+            html.P(
+                t("overview.data_as_of", lang, date=as_of_date.strftime("%Y-%m-%d")),
+                className="small text-muted",
+                id="overview-as-of",
+            ),
+        )
     body.append(_related(engine, code, lang))
     return create_page(lang, PATH, params, t("overview.title", lang), *body)
 
 
-def _figure_card(row: pd.Series, indicator: pd.Series, lang: str) -> dbc.Card:
+def _figure_card(
+    row: pd.Series,
+    indicator: pd.Series,
+    lang: str,
+    change: headline.Change | None = None,
+    history: pd.DataFrame | None = None,
+) -> dbc.Card:
+    extra: list[object] = []
+    if change is not None:
+        sign = "+" if change.percent > 0 else ""
+        mark = "~" if change.qualifier != "exact" else ""
+        extra.append(
+            html.Div(
+                t(
+                    "overview.change",
+                    lang,
+                    change=f"{mark}{sign}{format_number(round(change.percent, 1))}%",
+                    year=change.previous_year,
+                ),
+                className="small figure-change "
+                + ("text-success" if change.percent >= 0 else "text-danger"),
+            )
+        )
+    if history is not None:
+        extra.append(
+            dcc.Graph(
+                figure=sparkline(history),
+                config={"staticPlot": True, "displayModeBar": False},
+                className="figure-sparkline",
+                style={"height": "44px"},
+            )
+        )
     return dbc.Card(
-        dbc.CardBody(create_figure_card_body(row, indicator, lang)),
+        dbc.CardBody([*create_figure_card_body(row, indicator, lang), *extra]),
         className="h-100 figure-card",
         id=f"card-{row['indicator_code']}",
     )

@@ -182,11 +182,26 @@ def observations(
 
 def headline(engine: Engine, region_code: str, as_of: int | None = None) -> pd.DataFrame:
     """The latest figure of each indicator for a region (projections and targets excluded)."""
-    df = observations(engine, entity_type="region", entity_codes=[region_code], as_of=as_of)
-    df = df[df["status"].isin(["reported", "derived"])]
+    df = region_history(engine, region_code, as_of)
     if df.empty:
         return df
     return df.groupby("indicator_code", sort=False).tail(1).reset_index(drop=True)
+
+
+def region_history(engine: Engine, region_code: str, as_of: int | None = None) -> pd.DataFrame:
+    """Every reported figure of a region, oldest period first per indicator."""
+    df = observations(engine, entity_type="region", entity_codes=[region_code], as_of=as_of)
+    return df[df["status"].isin(["reported", "derived"])]
+
+
+def revision_date(engine: Engine, revision: int | None = None) -> pd.Timestamp | None:
+    """When revision ``revision`` (default: the latest) was committed."""
+    stmt = select(Revision.created_at).order_by(Revision.id.desc()).limit(1)
+    if revision is not None:
+        stmt = select(Revision.created_at).where(Revision.id == revision)
+    with engine.connect() as conn:
+        found = conn.scalar(stmt)
+    return pd.Timestamp(found) if found is not None else None
 
 
 def year_bounds(
