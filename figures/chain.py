@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from figures.format import format_quantity
-from figures.text import apply_fitted_theme, wrap
+from figures.text import apply_fitted_theme, left_labels, wrap
 from figures.theme import empty_figure
 from i18n import pick, t
 from store.periods import parse_period
@@ -17,7 +17,6 @@ COLORSCALE = [[0.0, "#eceff3"], [0.5, "#b9d3ef"], [1.0, "#1f5fa8"]]
 MUTED = "#6c757d"
 CELL_WIDTH = 10  # half-width units: a cell of a four-region table on a phone
 LINE_PX = 15
-FOOTER_WIDTH = 44  # the footer starts right of the link names
 
 
 def _small(text: str) -> str:
@@ -112,24 +111,17 @@ def chain_heatmap(
             hovertemplate="%{customdata}<extra></extra>",
         )
     )
-    apply_fitted_theme(
-        fig,
-        title=title,
-        subtitle=subtitle,
-        source_line=source_line,
-        note=note,
-        width=FOOTER_WIDTH,
-    )
+    apply_fitted_theme(fig, title=title, subtitle=subtitle, source_line=source_line, note=note)
+    left_labels(fig, list(fig.data[0].y))
     lines = max(cell.count("<br>") + 1 for row in text for cell in row)
     row_height = max(44, LINE_PX * lines + 14)
     margin = fig.layout.margin
     fig.update_layout(
         height=row_height * len(links) + margin.t + margin.b,
-        margin={"l": 10, "r": 10},
+        margin={"r": 10},
         showlegend=False,
     )
     fig.update_yaxes(autorange="reversed", showgrid=False, ticks="", fixedrange=True)
-    fig.update_yaxes(automargin=True)
     fig.update_xaxes(
         showgrid=False, side="bottom", ticks="", fixedrange=True, tickangle=0, tickfont_size=11
     )

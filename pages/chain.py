@@ -32,7 +32,8 @@ dash.register_page(
 )
 
 DEFAULT_REGIONS = ["370400", "320400", "420100", "120000"]
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d"]}
+# only the PNG download: the full mode bar covers the title of a phone-width chart
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtons": [["toImage"]]}
 
 
 def parse_year(value: str | None) -> int | None:

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from figures.chain import chain_heatmap
-from figures.text import text_width, wrap
+from figures.text import FOOTER_WIDTH, pack, text_width, wrap
 from store import queries
 from store.queries_chain import (
     CHAIN,
@@ -225,6 +225,36 @@ def test_wrap_counts_chinese_double() -> None:
     assert wrap("2,100 million m²", 10, split_wide=False) == ["2,100", "million m²"]
     assert wrap("数据来源：新闻发布会", 10) == ["数据来源：", "新闻发布会"]
     assert wrap("21亿平方米", 10, split_wide=False) == ["21亿平方米"]
+    assert text_width("“约”") == 6  # curly quotes are as wide as 约 in a Chinese font
+
+
+def test_pack_breaks_at_semicolons_first() -> None:
+    assert pack("大会；单位：个；2024年8月25日；预测", 30) == [
+        "大会；单位：个；",
+        "2024年8月25日；预测",
+    ]
+    assert pack("Unit: projects; Aug 2024; projection", 30) == [
+        "Unit: projects; Aug 2024;",
+        "projection",
+    ]
+
+
+def test_chart_footer_is_wrapped_once_and_counted(hand: pd.DataFrame, engine) -> None:
+    """The theme wraps footers too: lines already short enough come through unchanged."""
+    long_source = "数据来源：" + "很长的来源标题" * 12
+    fig = chain_heatmap(
+        hand,
+        queries.indicators(engine),
+        "zh",
+        title="T",
+        subtitle="S",
+        source_line=long_source,
+        note="注：“+”表示原文为“余／超过／以上”等下限数字",
+    )
+    footer = fig.layout.annotations[-1].text.split("<br>")
+    assert all(text_width(line) <= FOOTER_WIDTH for line in footer)
+    assert fig.layout.annotations[-1].xshift < 0  # out under the link names
+    assert "".join(footer) == long_source + "注：“+”表示原文为“余／超过／以上”等下限数字"
 
 
 # --- the page, rendered in-process -----------------------------------------------------------
