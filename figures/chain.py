@@ -46,17 +46,18 @@ def cell_hover(row: pd.Series, indicators: pd.DataFrame, lang: str) -> str:
     if row["state"] == "unknown":
         return f"{head}<br>{t('chain.hover.unknown', lang)}"
     ind = indicators.loc[row["indicator_code"]]
+    colon = "：" if lang == "zh" else ": "
     lines = [
         head,
         t(f"chain.state.{row['state']}", lang),
-        f"{pick(lang, ind['name_zh'], ind['name_en'])}："
+        f"{pick(lang, ind['name_zh'], ind['name_en'])}{colon}"
         f"{format_quantity(float(row['value']), str(row['qualifier']), ind, lang)}",
-        f"{t('common.period', lang)}：{parse_period(str(row['period'])).label(lang)}",
+        f"{t('common.period', lang)}{colon}{parse_period(str(row['period'])).label(lang)}",
     ]
     if row.get("value_as_written"):
-        lines.append(f"{t('common.as_written', lang)}：{row['value_as_written']}")
+        lines.append(f"{t('common.as_written', lang)}{colon}{row['value_as_written']}")
     source = pick(lang, row["source_title_zh"], row["source_title_en"])
-    lines.append(f"{t('common.source', lang)}：{source}")
+    lines.append(f"{t('common.source', lang)}{colon}{source}")
     return "<br>".join(lines)
 
 

@@ -215,8 +215,8 @@ def _mapping(ind: pd.DataFrame, lang: str) -> html.Details:
             html.Li(
                 [
                     html.Strong(t(f"chain.link.{link.key}", lang)),
-                    "：",
-                    "；".join(parts) or t("chain.mapping_none", lang),
+                    "：" if lang == "zh" else ": ",
+                    ("；" if lang == "zh" else "; ").join(parts) or t("chain.mapping_none", lang),
                 ]
             )
         )
