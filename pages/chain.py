@@ -71,6 +71,7 @@ def layout(
                         options=queries.region_options(engine, lang),
                         value=codes,
                         multi=True,
+                        placeholder=t("chain.pick_regions", lang),
                     ),
                 ],
                 md=8,

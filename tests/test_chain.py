@@ -316,7 +316,7 @@ def test_browser_url_reproduces_the_chain_and_back_works(page, live_server) -> N
     assert SEED in page.locator("#chain-source").inner_text()
     wait_text(page, "#chain-table", "正极材料年产能")
     body = page.locator("body").inner_text()
-    for english in ("unknown", "Completeness", "Cathode", "Source"):
+    for english in ("unknown", "Completeness", "Cathode", "Source", "Select"):
         assert english not in body, english
     shot(page, "chain-zh")
 
