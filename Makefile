@@ -40,6 +40,7 @@ test: install-dev system-deps lint
 
 data: install-dev
 	$(BIN)/python -m etl.reference --shared ../shared
+	$(BIN)/python -m etl.geo --shared ../shared
 	$(BIN)/python -m etl.template
 
 # Speed against baselines measured in the same run (prints ratios; ~3 min): ingest of
