@@ -13,7 +13,11 @@ from i18n import norm_lang, t
 NAV = [
     ("/", "nav.overview"),
     ("/compare", "nav.compare"),
+    ("/map", "nav.map"),
+    ("/chain", "chain.nav"),
     ("/alliances", "nav.alliances"),
+    ("/projects", "projects.nav"),
+    ("/indicators", "indicators.nav"),
     ("/sources", "nav.sources"),
     ("/history", "nav.history"),
 ]

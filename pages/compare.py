@@ -287,6 +287,8 @@ def _measure_controls(lang: str, measure: str, log: bool) -> dbc.Row:
     Input("compare-years", "value"),
     Input("compare-measure", "value"),
     Input("compare-log", "value"),
+    State("compare-years", "min"),
+    State("compare-years", "max"),
     State("_pages_location", "search"),
     State("page-lang", "data"),
     State("page-rev", "data"),
@@ -298,27 +300,36 @@ def update_view(
     years: list[int],
     measure: str,
     log: bool,
+    lo: int | None,
+    hi: int | None,
     current: str | None,
     lang: str,
     rev: int | None,
 ) -> str:
-    """Any change of the controls becomes the URL; the page redraws from it."""
+    """Any change of the controls becomes the URL; the page redraws from it.
+
+    Dash also calls this when the page's controls first appear: then the controls still say
+    what the URL says, and nothing must change (a shared link keeps its years, and no extra
+    history entry is made).
+    """
+    shown = _query(current)
     start, end = (years or [None, None])[:2]
-    if dash.ctx.triggered_id == "compare-indicator":
+    if indicator != shown.get("indicator", DEFAULT_INDICATOR):
         start = end = None  # another indicator has other years
-    return search(
-        {
-            "lang": lang,
-            "rev": rev,
-            "indicator": indicator,
-            "regions": regions or [],
-            "start": start,
-            "end": end,
-            "measure": None if measure == "absolute" else measure,
-            "scale": "log" if log else None,
-            "tab": _query(current).get("tab"),
-        }
-    )
+    new = {
+        "lang": lang,
+        "rev": rev,
+        "indicator": indicator,
+        "regions": regions or [],
+        "start": None if start == lo else start,  # the whole range needs no parameter
+        "end": None if end == hi else end,
+        "measure": None if measure == "absolute" else measure,
+        "scale": "log" if log else None,
+        "tab": shown.get("tab"),
+    }
+    if _query(search(new)) == {k: v for k, v in shown.items() if k != "lang" or v != "zh"}:
+        raise PreventUpdate
+    return search(new)
 
 
 @callback(

@@ -65,3 +65,12 @@ def test_phone_compare_with_measure_has_no_horizontal_scroll(browser, live_serve
         assert width <= 392, (view, width)
     _shot(pg, "phone-compare-measure")
     context.close()
+
+
+def test_shared_link_keeps_its_years_and_adds_no_history(page, live_server):  # noqa: F811
+    view = "/compare?indicator=pev_sales&regions=370400,320400&start=2018&end=2020&measure=yoy"
+    page.goto(live_server.url + view)
+    page.locator("#compare-line .main-svg").first.wait_for(timeout=30000)
+    page.wait_for_timeout(1500)  # the controls' first callbacks have run
+    assert "start=2018" in page.url and "end=2020" in page.url
+    assert page.evaluate("history.length") <= 2
