@@ -62,11 +62,11 @@ def load_sheets(
         if not any(v not in (None, "") for row in sheet.cells for v in row):
             continue
         parsed = _parse_sheet(sheet, ref, options, on_rows)
-        with_rows += bool(parsed.rows)
+        with_rows += bool(parsed.row_count)
         result.extend(parsed)
     # each sheet's reader reports its own repeats: only rows of two sheets can still clash
     check_result(result, ref, across_sheets=with_rows > 1)
-    if not result.rows and not result.issues and not result.projects and not result.members:
+    if not result.row_count and not result.issues and not result.projects and not result.members:
         result.issues.append(Issue.make("empty-file", sheet=sheets[0].source if sheets else ""))
     result.issues[:0] = warnings or []  # file-level warnings (external links, formulas) first
     return result

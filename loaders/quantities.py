@@ -238,6 +238,38 @@ def quantity_parts(text: str, unit_hint: str | None = None) -> QuantityParts:
     )
 
 
+#: Splits a figure's text into words before, a plain decimal and the rest ("超过", "400", "亿元");
+#: ``figure_parts`` reads the words and the rest once for every number between them.
+FIGURE_SPLIT = _SPLIT
+
+
+def figure_parts(head: str, rest: str, unit_hint: str | None = None) -> UnitParts | None:
+    """How ``head + N + rest`` reads for any plain decimal N, where FIGURE_SPLIT splits a
+    text into (head, N, rest): like ``unit_parts``, such that with N = num / den
+
+        quantity_parts(head + N + rest, unit_hint) == (
+            (num * numerator) / (den * denominator), canonical, qualifier, factor, written
+        )
+
+    None when quantity_parts reads such a text some other way (then read it whole).
+    """
+    head_qualifier = _prefix_qualifier(head) if head else EXACT
+    reading = _unit_reading(rest, unit_hint) if head_qualifier is not None else None
+    if reading is None:
+        return None
+    qualifier, factor, factor_float, unit_ = reading
+    if head_qualifier != EXACT:
+        qualifier = max(head_qualifier, qualifier, key=_STRENGTH.__getitem__)  # type: ignore[arg-type]
+    return (
+        qualifier,
+        factor.numerator,
+        factor.denominator,
+        factor_float,
+        unit_.canonical,
+        unit_.written,
+    )
+
+
 def unit_parts(unit: str, unit_hint: str | None = None) -> UnitParts | None:
     """How any plain decimal N (``-12``, ``5445.7``: the text of a number cell) reads when
     ``unit`` (the text of its unit cell) follows it: (qualifier, factor numerator, factor

@@ -22,13 +22,19 @@ class Reference:
     alliances: dict[str, str] = field(default_factory=dict)  # name key (alias_key) → code
     # (region, indicator) → {year: value}: what the store holds, for plausibility checks
     history: dict[tuple[str, str], dict[int, float]] = field(default_factory=dict)
+    # every name as given, with its key
+    _names: list[tuple[str, str]] = field(default_factory=list, repr=False, compare=False)
+    _exact: dict[str, tuple[str, str, str]] | None = field(default=None, repr=False, compare=False)
 
     def add_region(
         self, code: str, name_zh: str, name_en: str, level: str, aliases: list[str]
     ) -> None:
         self.regions[code] = {"code": code, "name_zh": name_zh, "name_en": name_en, "level": level}
+        self._exact = None
         for name in {code, name_zh, name_en, *aliases}:
-            codes = self.region_keys.setdefault(alias_key(name), [])
+            key = alias_key(name)
+            self._names.append((name, key))
+            codes = self.region_keys.setdefault(key, [])
             if code not in codes:
                 codes.append(code)
 
@@ -39,10 +45,29 @@ class Reference:
             self.indicator_keys[alias_key(str(name))] = code
 
     def region(self, text: str) -> str | None:
-        codes = self.region_keys.get(alias_key(text))
+        return self._best(self.region_keys.get(alias_key(text)))
+
+    def _best(self, codes: list[str] | None) -> str | None:
+        """Of the regions a name may mean, the highest level, then the lowest code."""
         if not codes:
             return None
+        if len(codes) == 1:
+            return codes[0]
         return min(codes, key=lambda c: (LEVEL_RANK.get(self.regions[c]["level"], 9), c))
+
+    def exact_regions(self) -> dict[str, tuple[str, str, str]]:
+        """(code, name_zh, name_en) of the region each known name gives (``region``), by the
+        name exactly as given (code, names, aliases): a reader of many cells looks a cell up
+        here before normalising it. Made once (the store makes it while a file is parsed)."""
+        if self._exact is None:
+            exact = {}
+            for name, key in self._names:
+                code = self._best(self.region_keys.get(key)) if name == name.strip() else None
+                if code is not None:
+                    reg = self.regions[code]
+                    exact[name] = (code, reg["name_zh"], reg["name_en"])
+            self._exact = exact
+        return self._exact
 
     def indicator(self, text: str) -> str | None:
         return self.indicator_keys.get(alias_key(text))

@@ -16,9 +16,12 @@ A refusal is a FileRejected worded by the catalogue (``i18n/issues_files.toml``)
 
 from __future__ import annotations
 
+import queue
 import re
+import threading
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
@@ -36,6 +39,10 @@ SMALL_PART = 10 * 1024 * 1024  # content types, workbook.xml, relationships: rea
 PROLOG_WINDOW = 64 * 1024  # a part's root element must start within this
 CHUNK = 1024 * 1024
 MAX_CARRY = 1024 * 1024
+# From this size a part is decompressed in a thread, a few chunks ahead of the scan of the last
+# one (zlib runs without the GIL, the regular expressions with it).
+THREADED_PART = 4 * CHUNK
+AHEAD = 4  # chunks decompressed ahead of the scan, at most
 # A regular cell reference has one letter and at most five digits (A1..Z99999), so the cells
 # of a sheet that only has those fit in 99 999 × 26; the others are read one by one.
 REGULAR_ROWS, REGULAR_COLS = 99_999, 26
@@ -302,21 +309,21 @@ def _stream_part(
 ) -> SheetScan:
     """Decompress a part once (which also checks its CRC and size), scanning it as it comes."""
     try:
-        with zf.open(info) as fh:
-            chunk = fh.read(PROLOG_WINDOW)
-            check_xml_head(chunk, info.filename, file, complete=len(chunk) < PROLOG_WINDOW)
-            while chunk:
-                if scanner:
-                    scanner.feed(chunk)
-                chunk = fh.read(CHUNK)
+        with _Chunks(zf, info) as chunks:
+            head = next(chunks, b"")
+            check_xml_head(head, info.filename, file, complete=len(head) < PROLOG_WINDOW)
+            feed = scanner.feed if scanner else len  # every byte is read: CRC and size checked
+            feed(head)
+            for chunk in chunks:
+                feed(chunk)
         if scanner is None:
             return SheetScan()
         found = scanner.result()
         if not scanner.irregular and found.rows * found.cols <= MAX_CELLS:
             return found
-        with zf.open(info) as fh:  # odd or far references: place every cell as calamine does
+        with _Chunks(zf, info) as chunks:  # odd or far references: place every cell as calamine
             walker = _CellWalker()
-            while chunk := fh.read(CHUNK):
+            for chunk in chunks:
                 walker.feed(chunk)
         return walker.result(found)
     except _Abnormal as exc:
@@ -325,19 +332,72 @@ def _stream_part(
         raise corrupt(file, "bad_part", part=info.filename) from exc
 
 
+class _Chunks:
+    """A part's bytes in chunks (the first PROLOG_WINDOW long, then CHUNK), decompressed by a
+    thread a few chunks ahead when the part is large; leaving the block stops the thread."""
+
+    def __init__(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+        self.zf, self.info = zf, info
+        self.queue: queue.Queue[bytes | BaseException] = queue.Queue(AHEAD)
+        self.stop = False
+        self.thread: threading.Thread | None = None
+
+    def __enter__(self) -> Iterator[bytes]:
+        if self.info.file_size < THREADED_PART:
+            return self._read()
+        self.thread = threading.Thread(target=self._produce, name="scan-inflate", daemon=True)
+        self.thread.start()
+        return self._consume()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.thread is None:
+            return
+        self.stop = True
+        while self.thread.is_alive():  # make room for a chunk the thread may be waiting to put
+            try:
+                self.queue.get(timeout=0.01)
+            except queue.Empty:
+                pass
+        self.thread.join()
+
+    def _read(self) -> Iterator[bytes]:
+        with self.zf.open(self.info) as fh:
+            size = PROLOG_WINDOW
+            while chunk := fh.read(size):
+                yield chunk
+                size = CHUNK
+
+    def _produce(self) -> None:
+        try:
+            for chunk in self._read():
+                if self.stop:
+                    return
+                self.queue.put(chunk)
+            self.queue.put(b"")
+        except BaseException as exc:  # noqa: BLE001 (raised again by the reader of the chunks)
+            self.queue.put(exc)
+
+    def _consume(self) -> Iterator[bytes]:
+        while chunk := self.queue.get():
+            if isinstance(chunk, BaseException):
+                raise chunk
+            yield chunk
+
+
 class _Abnormal(Exception):
     """A sheet part with a megabyte of text and no tag: no spreadsheet writes one."""
 
 
-def _split(carry: bytes, chunk: bytes) -> tuple[bytes, bytes]:
-    """Whole tags to scan now, and the unfinished tag to keep for the next chunk."""
-    buf = carry + chunk
+def _split(carry: bytes, chunk: bytes) -> tuple[bytes, int]:
+    """The bytes to scan and where their whole tags end: what follows is an unfinished tag,
+    kept for the next chunk. (Patterns search up to the end given, without a copy.)"""
+    buf = carry + chunk if carry else chunk
     cut = buf.rfind(b"<")
     if cut < 0:
         cut = len(buf)
     if len(buf) - cut > MAX_CARRY:
         raise _Abnormal
-    return buf[:cut], buf[cut:]
+    return buf, cut
 
 
 def _column(letters: bytes) -> int:
@@ -361,18 +421,19 @@ class _CellScanner:
         self.formulas = self.without_value = 0
 
     def feed(self, chunk: bytes) -> None:
-        buf, self.carry = _split(self.carry, chunk)
-        odd = _CELL_ODD.findall(buf)
-        far = _CELL_FAR.findall(buf) if odd else []
-        if len(far) < len(odd) or _PREFIXED.search(buf):
+        buf, end = _split(self.carry, chunk)
+        self.carry = buf[end:]
+        odd = _CELL_ODD.findall(buf, 0, end)
+        far = _CELL_FAR.findall(buf, 0, end) if odd else []
+        if len(far) < len(odd) or _PREFIXED.search(buf, 0, end):
             self.irregular = True
         if far:
             letters, digits = zip(*far)
             self.rows = max(self.rows, max(map(int, digits)))
             self.cols = max(self.cols, max(map(_column, set(letters))))
-        if self.count_formulas and _FORMULA.search(buf):
-            self.formulas += len(_FORMULA.findall(buf))
-            self.without_value += len(_NO_VALUE.findall(buf))
+        if self.count_formulas and _FORMULA.search(buf, 0, end):
+            self.formulas += len(_FORMULA.findall(buf, 0, end))
+            self.without_value += len(_NO_VALUE.findall(buf, 0, end))
 
     def result(self) -> SheetScan:
         self.feed(b"<")
@@ -389,8 +450,9 @@ class _CellWalker:
         self.rows = self.cols = 0
 
     def feed(self, chunk: bytes) -> None:
-        buf, self.carry = _split(self.carry, chunk)
-        for close, name, attrs in _TAG.findall(buf):
+        buf, end = _split(self.carry, chunk)
+        self.carry = buf[end:]
+        for close, name, attrs in _TAG.findall(buf, 0, end):
             if attrs.rstrip().endswith(b"/"):
                 continue  # an empty element: calamine skips <row/> and <c/>
             if name == b"row":

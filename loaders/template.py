@@ -8,8 +8,10 @@ from operator import itemgetter
 
 from loaders.quantities import QuantityError, quantity_parts, unit_parts
 from loaders.reference import Reference
-from loaders.result import Issue, LoadResult, column_letter
+from loaders.result import Issue, LoadResult, RowPart, column_letter
 from loaders.sheet import CellValue, LoadOptions, Sheet
+from loaders.template_columns import BAD, ColumnReading
+from loaders.template_figures import FigureReader, Reading
 from store.periods import PeriodError, parse_period
 
 COLUMNS = {
@@ -108,20 +110,24 @@ def load_long_sheet(
 
 
 _ABSENT = 1 << 30  # the column index of a column the sheet does not have: never a cell
-#: rows handed to ``on_rows`` at a time while a sheet is read (e.g. to a writer in another
-#: thread, which then inserts them while the rest of the sheet is read)
-STREAM_ROWS = 4096
-RowSink = Callable[[list[dict[str, object]]], None]
+#: rows read at a time, each batch handed to ``on_rows`` (e.g. to a writer in another thread,
+#: which then inserts them while the rest of the sheet is read)
+STREAM_ROWS = 5000
+RowSink = Callable[[RowPart], None]
+_BAD = BAD
 
 
-class _LongReader:
-    """Reads the rows under the header: one pass, every lookup remembered per distinct cell.
+class _LongReader(ColumnReading):
+    """Reads the rows under the header, a batch of rows at a time, each lookup remembered per
+    distinct cell.
 
     A workbook repeats its regions, indicators, periods and units thousands of times, so each
-    distinct cell is resolved once (``_learn_*``) and remembered under the cell as it came; a
-    row whose cells all resolve takes the fast path in ``read``, which gives what ``_row``
-    gives. Any other row is read by ``_row``, which also reports its issues: an issue is only
-    built for a row that has one.
+    distinct cell is resolved once (``_learn_*``) and remembered under the cell as it came.
+    ``_columns`` reads a batch column by column: each column is looked up at once, and the
+    rows whose cells all resolve become TidyColumns, equal to what ``_row`` gives. Any other
+    row is read by ``_row``, in its place, which also reports its issues: an issue is only
+    built for a row that has one. A batch that does not fit the columns (short rows) is read
+    row by row (``_rows``), with the same lookups.
     """
 
     def __init__(
@@ -136,28 +142,56 @@ class _LongReader:
         self.indicators: dict[str, tuple[str, str, str, str] | None] = {}
         self.periods: dict[str, str | None] = {}
         # by the cell as it came, only what resolves (never a bool cell: True == 1 == 1.0)
-        self.cell_regions: dict[CellValue, tuple[str, str, str]] = {}
+        self.cell_regions: dict[CellValue, tuple[str, str, str]] = dict(ref.exact_regions())
         self.cell_indicators: dict[CellValue, tuple[str, str, str, str, dict]] = {}  # type: ignore[type-arg]
         self.cell_periods: dict[CellValue, str] = {}
-        self.cell_qualifiers: dict[CellValue, str | None] = {}
-        self.unit_cells: dict[str, dict[CellValue, tuple[object, ...] | None]] = {}  # by unit
+        self.cell_qualifiers: dict[CellValue, str] = {}  # "" for none, _BAD
+        self.cell_sources: dict[CellValue, str] = {}
+        self.unit_cells: dict[str, dict[CellValue, int]] = {}  # by unit: reading numbers
+        # names by code, of every region and indicator resolved so far
+        self.region_names: dict[str, tuple[str, str]] = {}
+        self.indicator_names: dict[str, tuple[str, str, str]] = {}
+        self.figures = FigureReader()  # what unit cells and words around a number mean
         self.seen: dict[tuple[str, str, str], int] = {}
         self.suggestions: dict[tuple[str, str], list[str]] = {}
+        self.outbox: list[RowPart] = []  # rows read and not yet handed to on_rows
 
     def read(self, first: int, on_rows: RowSink | None = None) -> None:
         at = [self.index.get(name, _ABSENT) for name in COLUMNS]
-        # the seven cells of a row in one call when the sheet has all seven columns
+        get = itemgetter(*at) if _ABSENT not in at else None  # all seven cells in one call
+        cells = self.sheet.cells
+        for start in range(first, len(cells), STREAM_ROWS):
+            stop = min(start + STREAM_ROWS, len(cells))
+            if get is None or not self._columns(start, stop, at, get):
+                self._rows(start, stop, at, get)
+            if on_rows is not None:
+                for part in self.outbox:
+                    on_rows(part)
+            self.outbox.clear()
+
+    def _add_row(self, row: dict[str, object]) -> None:
+        self.result.add_row(row)
+        if self.outbox and isinstance(self.outbox[-1], list):
+            self.outbox[-1].append(row)
+        else:
+            self.outbox.append([row])
+
+    # --- a batch of rows, one by one ------------------------------------------------------
+
+    def _rows(
+        self,
+        start: int,
+        stop: int,
+        at: list[int],
+        get: Callable[[list[CellValue]], tuple] | None,  # type: ignore[type-arg]
+    ) -> None:
         width = max(at) + 1
-        get = itemgetter(*at) if _ABSENT not in at else None
-        rows, sheet_name, value_letter = self.result.rows, self.sheet.name, self.value_letter
+        sheet_name, value_letter = self.sheet.name, self.value_letter
         cell_regions, cell_indicators = self.cell_regions, self.cell_indicators
         cell_periods, cell_qualifiers, seen = self.cell_periods, self.cell_qualifiers, self.seen
-        slow, cells = self._row, self.sheet.cells
-        sent, send_at = 0, STREAM_ROWS if on_rows is not None else len(cells) + 1
-        for r in range(first, len(cells)):
-            if len(rows) >= send_at:
-                on_rows(rows[sent:])  # type: ignore[misc]
-                sent, send_at = len(rows), len(rows) + STREAM_ROWS
+        slow, cells, add = self._row, self.sheet.cells, self._add_row
+        readings = self.figures.readings
+        for r in range(start, stop):
             row = cells[r]
             if get is None or len(row) < width:
                 slow([row[i] if i < len(row) else "" for i in at], r + 1)
@@ -179,9 +213,9 @@ class _LongReader:
             ) is None:
                 slow(list(cell), r + 1)
                 continue
-            if (word := cell_qualifiers.get(qual_cell, "?")) == "?" and (
+            if (word := cell_qualifiers.get(qual_cell, _BAD)) == _BAD and (
                 word := self._learn_qualifier(qual_cell)
-            ) == "?":
+            ) == _BAD:
                 slow(list(cell), r + 1)
                 continue
             code, unit, name_zh, name_en, units = ind
@@ -190,38 +224,8 @@ class _LongReader:
             ) is None:
                 slow(list(cell), r + 1)
                 continue
-            qualifier, f_num, f_den, factor, unit_text = reading
-            # the value's text and reading, exactly as cell_text and quantity_parts give them
-            if value.__class__ is float and value - value == 0.0:  # a finite number
-                if value.is_integer():
-                    whole = int(value)
-                    value_text = str(whole)
-                    amount = (whole * f_num) / f_den  # type: ignore[operator]
-                else:
-                    value_text = repr(value)
-                    if "e" in value_text:  # 1e-05: not a plain decimal
-                        slow(list(cell), r + 1)
-                        continue
-                    if f_num == f_den:
-                        amount = value  # a decimal's correctly rounded float: the cell itself
-                    else:
-                        whole_text, _, decimals = value_text.partition(".")
-                        amount = (int(whole_text + decimals) * f_num) / (  # type: ignore[operator]
-                            10 ** len(decimals) * f_den  # type: ignore[operator]
-                        )
-            elif value.__class__ is str:
-                value_text = value.strip()
-                try:
-                    amount, q_unit, qualifier, factor, _ = quantity_parts(
-                        value_text + unit_text, unit
-                    )
-                except QuantityError:
-                    slow(list(cell), r + 1)
-                    continue
-                if q_unit != unit:
-                    slow(list(cell), r + 1)
-                    continue
-            else:
+            figure = _figure(value, readings[reading], unit)
+            if figure is None:
                 slow(list(cell), r + 1)
                 continue
             key = (region[0], code, period)
@@ -229,7 +233,8 @@ class _LongReader:
                 slow(list(cell), r + 1)
                 continue
             seen[key] = r + 1
-            rows.append(
+            amount, qualifier, factor, written = figure
+            add(
                 {
                     "entity_type": "region",
                     "entity_code": region[0],
@@ -242,7 +247,7 @@ class _LongReader:
                     "value": amount,
                     "unit": unit,
                     "qualifier": word or qualifier,
-                    "value_as_written": value_text + unit_text,
+                    "value_as_written": written,
                     "source": source.strip() if source.__class__ is str else cell_text(source),
                     "_row": r + 1,
                     "_sheet": sheet_name,
@@ -250,8 +255,6 @@ class _LongReader:
                     "_factor": factor,
                 }
             )
-        if on_rows is not None and len(rows) > sent:
-            on_rows(rows[sent:])
 
     # --- what each distinct cell means (remembered; no issue: _row reports) -------------------
 
@@ -277,17 +280,22 @@ class _LongReader:
             self.cell_periods[cell] = found
         return found
 
-    def _learn_qualifier(self, cell: CellValue) -> str | None:
-        word = QUALIFIER_WORDS.get(cell_text(cell), "?")
+    def _learn_qualifier(self, cell: CellValue) -> str:
+        """The qualifier a 限定 cell gives ("" for none), or _BAD."""
+        word = QUALIFIER_WORDS.get(cell_text(cell), _BAD) or ""
         if _cacheable(cell):
             self.cell_qualifiers[cell] = word
         return word
 
-    def _learn_unit(
-        self, cell: CellValue, unit: str, units: dict[CellValue, tuple[object, ...] | None]
-    ) -> tuple[object, ...] | None:
-        """How a plain decimal reads before this unit cell, when it is the indicator's unit:
-        (qualifier, factor numerator, denominator, factor, unit text), else None."""
+    def _learn_source(self, cell: CellValue) -> str:
+        text = cell.strip() if cell.__class__ is str else cell_text(cell)  # type: ignore[union-attr]
+        if _cacheable(cell):
+            self.cell_sources[cell] = text
+        return text
+
+    def _learn_unit(self, cell: CellValue, unit: str, units: dict[CellValue, int]) -> int | None:
+        """The number of the reading (``FigureReader.readings``) of a plain decimal before this
+        unit cell, when it is the indicator's unit, else None."""
         if cell.__class__ is not str:
             return None  # the unit cell as cell_text gives it could join the number ("5")
         text = cell_text(cell)
@@ -295,9 +303,8 @@ class _LongReader:
         if parts is None or parts[4] != unit:
             return None
         qualifier, num, den, factor, _, _ = parts
-        reading = (qualifier, num, den, factor, text)
-        units[cell] = reading
-        return reading
+        units[cell] = number = self.figures.add_reading((qualifier, num, den, factor, text, unit))
+        return number
 
     def _lookup_region(self, text: str) -> tuple[str, str, str] | None:
         """(code, name_zh, name_en) of the region ``text`` names, or None."""
@@ -308,6 +315,7 @@ class _LongReader:
         if code is not None:
             reg = self.ref.regions[code]
             found = (code, reg["name_zh"], reg["name_en"])
+            self.region_names[code] = (reg["name_zh"], reg["name_en"])
         self.regions[text] = found
         return found
 
@@ -320,6 +328,7 @@ class _LongReader:
         if code is not None:
             ind = self.ref.indicators[code]
             found = (code, str(ind["unit"]), str(ind["name_zh"]), str(ind["name_en"]))
+            self.indicator_names[code] = (found[2], found[3], found[1])
         self.indicators[text] = found
         return found
 
@@ -388,7 +397,7 @@ class _LongReader:
             self._issue("duplicate-row", "地区", texts, number, first=self.seen[key])
             return
         self.seen[key] = number
-        self.result.rows.append(
+        self._add_row(
             self.ref.tidy_row(
                 region[0],
                 code,
@@ -423,5 +432,43 @@ _POSITION = {name: i for i, name in enumerate(COLUMNS)}
 
 
 def _cacheable(value: CellValue) -> bool:
-    """May the fast path remember a reading under this cell? Not a bool (True == 1 == 1.0)."""
-    return value.__class__ is not bool
+    """May a reading be remembered under this cell? Not a bool, nor a number equal to one
+    (True == 1 == 1.0 and False == 0 == 0.0 are one key: a bool would find the number's)."""
+    return value.__class__ is not bool and not (
+        value.__class__ in (int, float) and (value == 0 or value == 1)
+    )
+
+
+def _figure(value: CellValue, reading: Reading, unit: str) -> tuple[float, str, float, str] | None:
+    """(value, qualifier, factor, value as written) of a 数值 cell before a unit cell
+    read as ``reading`` (``_learn_unit``), exactly as ``_row`` reads them; None when this
+    reading does not apply (then ``_row`` reads the row)."""
+    qualifier, f_num, f_den, factor, unit_text, _ = reading
+    # the value's text and reading, exactly as cell_text and quantity_parts give them
+    if value.__class__ is float and value - value == 0.0:  # a finite number
+        if value.is_integer():  # type: ignore[union-attr]
+            whole = int(value)  # type: ignore[arg-type]
+            text = str(whole)
+            amount = (whole * f_num) / f_den  # type: ignore[operator]
+        else:
+            text = repr(value)
+            if "e" in text:  # 1e-05: not a plain decimal
+                return None
+            if f_num == f_den:
+                amount = value  # a decimal's correctly rounded float: the cell itself
+            else:
+                whole_text, _, decimals = text.partition(".")
+                amount = (int(whole_text + decimals) * f_num) / (  # type: ignore[operator]
+                    10 ** len(decimals) * f_den  # type: ignore[operator]
+                )
+    elif value.__class__ is str:
+        text = value.strip()  # type: ignore[union-attr]
+        try:
+            amount, q_unit, qualifier, factor, _ = quantity_parts(text + unit_text, unit)  # type: ignore[operator]
+        except QuantityError:
+            return None
+        if q_unit != unit:
+            return None
+    else:
+        return None
+    return amount, qualifier, factor, text + unit_text  # type: ignore[return-value,operator]

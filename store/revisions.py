@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
-from itertools import chain
-from operator import itemgetter
+from itertools import chain, compress, repeat
+from operator import is_not, itemgetter
 
 import pandas as pd
 from sqlalchemy import Engine, Index, func, insert, select, text, update
@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from loaders.reference import Reference
-from loaders.result import LoadResult
+from loaders.result import LoadResult, RowPart, TidyColumns
 from store.lookups import alliance_keys, figure_history
 from store.models import (
     Indicator,
@@ -61,6 +61,7 @@ def reference(engine: Engine) -> Reference:
             ref.add_indicator(dict(r))
         ref.alliances = alliance_keys(conn)
         ref.history = figure_history(conn)
+    ref.exact_regions()  # now, in the thread that builds the Reference while a file is parsed
     return ref
 
 
@@ -193,12 +194,17 @@ class RevisionWriter:
                 index.drop(conn)
                 self.rebuild.append(index)
 
-    def add(self, rows: list[dict[str, object]]) -> None:
+    def add(self, rows: RowPart) -> None:
         """Close the figures ``rows`` replace and insert the new ones; identical ones stay."""
-        new_rows, closed = self._changes(rows)
-        _close(self.session, closed, self.revision.id)
-        self.inserter.insert(new_rows)
-        self.added += len(new_rows) - len(closed)
+        if isinstance(rows, TidyColumns):
+            columns, closed = self._column_changes(rows)
+            _close(self.session, closed, self.revision.id)
+            added = self.inserter.insert_columns(columns)
+        else:
+            new_rows, closed = self._changes(rows)
+            _close(self.session, closed, self.revision.id)
+            added = self.inserter.insert(new_rows)
+        self.added += added - len(closed)
         self.changed += len(closed)
 
     def finish(self, entities: LoadResult | None = None) -> CommitSummary:
@@ -273,6 +279,82 @@ class RevisionWriter:
                 )
             )
         return new_rows, closed
+
+    def _column_changes(self, rows: TidyColumns) -> tuple[list[list[object]], list[int]]:
+        """``_changes`` of rows that come as columns, giving the new rows as ``_ROW_COLUMNS``
+        columns: each column is made at once; only rows whose key has a current figure are
+        looked at one by one."""
+        periods, sources, notes = self.periods, self.sources, self.notes
+        for written in set(rows.period).difference(periods):
+            found = parse_period(str(written))
+            periods[written] = (found.text, found.kind, found.year)
+        period = list(map(periods.__getitem__, rows.period))
+        texts = list(map(itemgetter(0), period))
+        etype, n = rows.entity_type, len(rows)
+        columns: list[list[object]] = [
+            rows.entity_code,
+            rows.indicator_code,
+            texts,
+            list(map(itemgetter(1), period)),
+            list(map(itemgetter(2), period)),
+            rows.value,
+            rows.qualifier,
+            rows.value_as_written,
+            rows.source,
+            rows.row,
+            rows.factor,
+        ]  # type: ignore[list-item]
+        closed: list[int] = []
+        keys = list(zip(repeat(etype, n), rows.entity_code, rows.indicator_code, texts))
+        hits = list(compress(range(n), map(is_not, map(self.current.get, keys), repeat(None))))
+        if hits and (keep := self._keep(keys, hits, rows.value, rows.qualifier, closed)):
+            columns = [list(compress(column, keep)) for column in columns]
+        code, indicator, text, kind, year, value, qualifier, written, source, row, factor = columns
+        for title in set(source).difference(sources):
+            sources[title] = self._source(title)
+        for f in set(factor).difference(notes):
+            notes[f] = factor_note(f)
+        prefix = f"{self.file_name} row "
+        return [
+            [etype] * len(code),
+            code,
+            indicator,
+            text,
+            kind,
+            year,
+            value,  # floats already
+            qualifier,
+            written,
+            list(map(sources.__getitem__, source)),
+            list(map(prefix.__add__, map(str, row))),
+            list(map(notes.__getitem__, factor)),
+        ], closed
+
+    def _keep(
+        self,
+        keys: list[Key],
+        hits: list[int],
+        values: list[float],
+        qualifiers: list[str],
+        closed: list[int],
+    ) -> list[bool] | None:
+        """Which rows to insert (None: all), of those whose key has a current figure (``hits``):
+        not one equal to its current figure. The ids of the figures the others replace go to
+        ``closed``."""
+        current = self.current
+        keep = None
+        for i in hits:
+            found = current.get(keys[i])
+            if found is None:  # closed by an earlier row of the same key
+                continue
+            if found[1] == values[i] and found[2] == qualifiers[i]:
+                self.unchanged += 1
+                keep = keep or [True] * len(keys)
+                keep[i] = False
+                continue
+            closed.append(found[0])
+            del current[keys[i]]  # a second row only adds
+        return keep
 
     def _source(self, title: object) -> int:
         text = title if isinstance(title, str) else str(title or "")
@@ -406,27 +488,45 @@ class _Inserter:
         self.per_statement = max(1, _MAX_PARAMETERS // len(_ROW_COLUMNS))
         self.statements: dict[int, str] = {}
 
-    def insert(self, rows: list[tuple[object, ...]]) -> None:
-        if not rows:
-            return
-        if self.mark is None:
+    def insert(self, rows: list[tuple[object, ...]]) -> int:
+        """Insert rows (``_ROW_COLUMNS`` tuples); returns how many."""
+        if rows and self.mark is None:
             table = Observation.__table__
             self.session.execute(
                 insert(table), [{**dict(zip(_ROW_COLUMNS, r)), **self.shared} for r in rows]
             )
-            return
+        elif rows:
+            self._execute(list(chain.from_iterable(rows)), len(rows))
+        return len(rows)
+
+    def insert_columns(self, columns: list[list[object]]) -> int:
+        """Insert rows given as ``_ROW_COLUMNS`` columns; returns how many."""
+        n = len(columns[0])
+        if n and self.mark is None:
+            return self.insert(list(zip(*columns)))
+        if n:
+            width = len(columns)
+            flat: list[object] = [None] * (n * width)
+            for j, column in enumerate(columns):  # the parameters row after row, no tuple each
+                flat[j::width] = column
+            self._execute(flat, n)
+        return n
+
+    def _execute(self, flat: list[object], n: int) -> None:
+        """The parameters of ``n`` rows, one row after the other, a statement at a time."""
         conn = self.session.connection()
-        for i in range(0, len(rows), self.per_statement):
-            part = rows[i : i + self.per_statement]
-            sql = self.statements.get(len(part))
+        width = len(_ROW_COLUMNS)
+        for i in range(0, n, self.per_statement):
+            rows = min(self.per_statement, n - i)
+            sql = self.statements.get(rows)
             if sql is None:
-                sql = self.statements[len(part)] = self.head + ", ".join([self.one] * len(part))
+                sql = self.statements[rows] = self.head + ", ".join([self.one] * rows)
             try:
-                conn.exec_driver_sql(sql, tuple(chain.from_iterable(part)))
+                conn.exec_driver_sql(sql, tuple(flat[i * width : (i + rows) * width]))
             except (
                 DBAPIError
             ) as exc:  # name the statement: its text repeats a row thousands of times
-                exc.statement = f"{self.head}{self.one}, … ({len(part)} rows)"
+                exc.statement = f"{self.head}{self.one}, … ({rows} rows)"
                 raise
 
 
