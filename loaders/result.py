@@ -6,7 +6,7 @@ filled with its place and the cell's text, so every message exists in Chinese an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -112,6 +112,8 @@ class TidyColumns:
     regions: dict[str, tuple[str, str]]  # entity code → (name_zh, name_en)
     indicators: dict[str, tuple[str, str, str]]  # code → (name_zh, name_en, unit)
     entity_type: str = "region"
+    # (entity code, indicator code, period) of each row, when the reader made them anyway
+    keys: list[tuple[str, str, str]] | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.row)

@@ -39,10 +39,12 @@ SMALL_PART = 10 * 1024 * 1024  # content types, workbook.xml, relationships: rea
 PROLOG_WINDOW = 64 * 1024  # a part's root element must start within this
 CHUNK = 1024 * 1024
 MAX_CARRY = 1024 * 1024
-# From this size a part is decompressed in a thread, a few chunks ahead of the scan of the last
-# one (zlib runs without the GIL, the regular expressions with it).
+# From this size a part is decompressed in a thread, ahead of the scan (zlib runs without the
+# GIL, the regular expressions with it), READ_AHEAD bytes at a time: Python's zlib takes the GIL
+# back each time its output buffer grows, a few times a call, so calls had better be large.
 THREADED_PART = 4 * CHUNK
-AHEAD = 4  # chunks decompressed ahead of the scan, at most
+READ_AHEAD = 8 * CHUNK
+AHEAD = 2  # reads waiting for the scan, at most
 # A regular cell reference has one letter and at most five digits (A1..Z99999), so the cells
 # of a sheet that only has those fit in 99 999 × 26; the others are read one by one.
 REGULAR_ROWS, REGULAR_COLS = 99_999, 26
@@ -360,16 +362,16 @@ class _Chunks:
                 pass
         self.thread.join()
 
-    def _read(self) -> Iterator[bytes]:
+    def _read(self, size: int = CHUNK) -> Iterator[bytes]:
         with self.zf.open(self.info) as fh:
-            size = PROLOG_WINDOW
-            while chunk := fh.read(size):
+            first = PROLOG_WINDOW
+            while chunk := fh.read(first or size):
                 yield chunk
-                size = CHUNK
+                first = 0
 
     def _produce(self) -> None:
         try:
-            for chunk in self._read():
+            for chunk in self._read(READ_AHEAD):
                 if self.stop:
                     return
                 self.queue.put(chunk)
@@ -378,10 +380,11 @@ class _Chunks:
             self.queue.put(exc)
 
     def _consume(self) -> Iterator[bytes]:
-        while chunk := self.queue.get():
-            if isinstance(chunk, BaseException):
-                raise chunk
-            yield chunk
+        while read := self.queue.get():
+            if isinstance(read, BaseException):
+                raise read
+            for i in range(0, len(read), CHUNK):
+                yield read[i : i + CHUNK]
 
 
 class _Abnormal(Exception):

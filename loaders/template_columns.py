@@ -159,18 +159,18 @@ class ColumnReading:
         (which reports the repeat), in its place."""
         if at >= end:
             return
-        keys = zip(run.entity_code[at:end], run.indicator_code[at:end], run.period[at:end])
+        keys = list(zip(run.entity_code[at:end], run.indicator_code[at:end], run.period[at:end]))
         numbers = run.row[at:end]
         firsts = list(map(self.seen.setdefault, keys, numbers))  # the first row of each key
         if firsts == numbers:
-            self._add_part(run.columns(self, at, end))
+            self._add_part(run.columns(self, at, end, keys))
             return
         begin = at
         for i in compress(range(at, end), map(int.__ne__, firsts, numbers)):
-            self._add_part(run.columns(self, begin, i))
+            self._add_part(run.columns(self, begin, i, keys[begin - at : i - at]))
             self._row(list(get(self.sheet.cells[run.row[i] - 1])), run.row[i])
             begin = i + 1
-        self._add_part(run.columns(self, begin, end))
+        self._add_part(run.columns(self, begin, end, keys[begin - at :]))
 
     def _add_part(self, part: TidyColumns) -> None:
         if len(part):
@@ -197,7 +197,9 @@ class _Run:
     row: list[int]
     factor: list[float]
 
-    def columns(self, reader: ColumnReading, at: int, stop: int) -> TidyColumns:
+    def columns(
+        self, reader: ColumnReading, at: int, stop: int, keys: list[tuple[str, str, str]]
+    ) -> TidyColumns:
         whole = at == 0 and stop == len(self.row)
         cols = (
             self.entity_code, self.indicator_code, self.period, self.value, self.qualifier,
@@ -209,4 +211,5 @@ class _Run:
             *(c if whole else c[at:stop] for c in cols),
             regions=reader.region_names,
             indicators=reader.indicator_names,
+            keys=keys,
         )

@@ -12,7 +12,7 @@ long for exact float arithmetic) is left to the caller, which reads its row in f
 from __future__ import annotations
 
 from itertools import repeat
-from operator import add, is_, itemgetter
+from operator import add, itemgetter
 from re import Match
 
 import numpy as np
@@ -30,6 +30,10 @@ EXACT = 2.0**53
 # float is within half an ulp of the decimal, the product within half an ulp of its own).
 DIGITS = 2.0**49
 LONGEST_NUMBER = 15  # characters of a number written in text; longer ones are read in full
+
+
+_FLOAT, _TEXT = 1, 2
+_KINDS = {float: _FLOAT, str: _TEXT}  # by the exact type of a cell (a bool is neither)
 
 
 class Figures:
@@ -93,10 +97,10 @@ class FigureReader:
         if len(self.table.num) != len(self.readings):
             self.table = _Table(self.readings)
         reading = np.array(numbers, dtype=np.intp)
-        usable = reading != 0
-        kinds = list(map(type, values))
-        floats = np.flatnonzero(usable & np.fromiter(map(is_, kinds, repeat(float)), bool, n))
-        texts = np.flatnonzero(usable & np.fromiter(map(is_, kinds, repeat(str)), bool, n))
+        kind = np.fromiter(map(_KINDS.get, map(type, values), repeat(0)), np.int8, n)
+        kind[reading == 0] = 0
+        floats = np.flatnonzero(kind == _FLOAT)
+        texts = np.flatnonzero(kind == _TEXT)
         if len(floats):
             self._numbers(figures, floats, values, reading[floats])
         if len(texts):
@@ -113,11 +117,12 @@ class FigureReader:
         finite = np.isfinite(x)
         whole = finite & (x == np.trunc(x))
         # whole numbers: (int(x) * num) / den, int() making -0.0 a 0
-        w = np.flatnonzero(whole & (np.abs(x) * num < EXACT) & (den < EXACT))
-        xw = x[w] + 0.0
-        text = np.array(list(map(str, xw.astype(np.int64).tolist())), dtype=object)
+        w = np.flatnonzero(whole & (np.abs(x) < EXACT))
+        value, exact = _scaled(x[w] + 0.0, np.zeros(len(w), dtype=int), num[w], den[w])
+        w, value = w[exact], value[exact]
+        text = np.array(list(map(str, x[w].astype(np.int64).tolist())), dtype=object)
         r = reading[w]
-        figures.put(at[w], xw * num[w] / den[w], t.qualifier[r], t.factor[r], text + t.unit_text[r])
+        figures.put(at[w], value, t.qualifier[r], t.factor[r], text + t.unit_text[r])
         # decimals: repr(x) has k decimals; the value is x itself when the factor is 1, else
         # (digits * num) / (10**k * den)
         d = np.flatnonzero(finite & ~whole)
@@ -133,20 +138,12 @@ class FigureReader:
             - np.fromiter(map(str.index, texts, repeat(".")), int, len(texts))
             - 1
         )
-        scale = 10.0**k
-        digits = np.rint(xd * scale)
+        digits = np.rint(xd * 10.0**k)
         num, den = num[d], den[d]
         one = num == den
-        exact = np.flatnonzero(
-            one
-            | (
-                (np.abs(digits) < DIGITS)
-                & (digits / scale == xd)
-                & (np.abs(digits) * num < EXACT)
-                & (scale * den < EXACT)
-            )
-        )
-        value = np.where(one, xd, digits * num / (scale * den))[exact]
+        value, exact = _scaled(digits, k, num, den)
+        exact = np.flatnonzero(one | (exact & (np.abs(digits) < DIGITS) & (digits / 10.0**k == xd)))
+        value = np.where(one, xd, value)[exact]
         r = reading[d][exact]
         written = np.array(texts, dtype=object)[exact] + t.unit_text[r]
         figures.put(at[d][exact], value, t.qualifier[r], t.factor[r], written)
@@ -184,16 +181,32 @@ class FigureReader:
         digits = np.fromiter(
             map(int, map(add, map(itemgetter(0), split), decimals)), float, len(at)
         )  # (a long number becomes an inexact float: its row is left out below)
-        scale = 10.0 ** np.fromiter(map(len, decimals), int, len(at))
-        num, den = num[found], den[found]
-        exact = np.flatnonzero(
-            ok[found] & ~long & (np.abs(digits) * num < EXACT) & (scale * den < EXACT)
-        )
-        value = (digits * num / (scale * den))[exact]
+        k = np.fromiter(map(len, decimals), int, len(at))
+        value, exact = _scaled(digits, k, num[found], den[found])
+        exact = np.flatnonzero(ok[found] & ~long & exact)
+        value = value[exact]
         found = found[exact]
         written = (np.array(text, dtype=object) + np.array(unit_text, dtype=object))[exact]
         qualifier = qualifier.astype(object)
         figures.put(np.array(at)[exact], value, qualifier[found], factor[found], written)
+
+
+def _scaled(
+    digits: np.ndarray, k: np.ndarray, num: np.ndarray, den: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(digits / 10**k) * (num / den) for whole ``digits``, ``num`` and ``den`` given as floats,
+    and where it is the float nearest the exact value, as ``int / int`` gives it: the fraction
+    is reduced to N / M, and one correctly rounded operation makes the value — D * N when M is
+    1, D / M when N is 1, else (D * N) / M while D * N is exact."""
+    fits = (np.abs(digits) < EXACT) & (num < EXACT) & (den < EXACT) & (10.0**k * den < 2.0**62)
+    numerator = np.where(fits, num, 1).astype(np.int64)
+    power = 10 ** np.where(fits, k, 0).astype(np.int64)
+    denominator = power * np.where(fits, den, 1).astype(np.int64)
+    common = np.gcd(numerator, denominator)
+    n, m = (numerator // common).astype(float), (denominator // common).astype(float)
+    value = np.where(m == 1, digits * n, np.where(n == 1, digits / m, digits * n / m))
+    exact = fits & (m < EXACT) & ((m == 1) | (n == 1) | (np.abs(digits) * n < EXACT))
+    return value, exact
 
 
 def _word_reading(before: str, after: str, unit: str) -> tuple[str, float, float, float, bool]:

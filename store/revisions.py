@@ -249,13 +249,14 @@ class RevisionWriter:
                 period = periods[period_text] = (
                     found_period.text, found_period.kind, found_period.year
                 )  # fmt: skip
-            found = current.get((etype, ecode, icode, period[0]))
+            of_type = current.get(etype)  # type: ignore[call-overload]
+            found = of_type.get((ecode, icode, period[0])) if of_type else None
             if found is not None:
                 if found[1] == value and found[2] == qualifier:
                     self.unchanged += 1
                     continue
                 closed.append(found[0])
-                del current[(etype, ecode, icode, period[0])]  # a second row only adds
+                del of_type[(ecode, icode, period[0])]  # a second row only adds
             source_id = sources.get(source)
             if source_id is None:
                 source_id = sources[source] = self._source(source)
@@ -288,8 +289,9 @@ class RevisionWriter:
         for written in set(rows.period).difference(periods):
             found = parse_period(str(written))
             periods[written] = (found.text, found.kind, found.year)
+        same = all(periods[p][0] == p for p in set(rows.period))  # written as stored
         period = list(map(periods.__getitem__, rows.period))
-        texts = list(map(itemgetter(0), period))
+        texts = rows.period if same else list(map(itemgetter(0), period))
         etype, n = rows.entity_type, len(rows)
         columns: list[list[object]] = [
             rows.entity_code,
@@ -305,10 +307,13 @@ class RevisionWriter:
             rows.factor,
         ]  # type: ignore[list-item]
         closed: list[int] = []
-        keys = list(zip(repeat(etype, n), rows.entity_code, rows.indicator_code, texts))
-        hits = list(compress(range(n), map(is_not, map(self.current.get, keys), repeat(None))))
-        if hits and (keep := self._keep(keys, hits, rows.value, rows.qualifier, closed)):
-            columns = [list(compress(column, keep)) for column in columns]
+        current = self.current.get(etype)
+        if current:
+            keys = rows.keys if same and rows.keys is not None else None
+            keys = keys or list(zip(rows.entity_code, rows.indicator_code, texts))
+            hits = list(compress(range(n), map(is_not, map(current.get, keys), repeat(None))))
+            if hits and (keep := self._keep(current, keys, hits, rows, closed)):
+                columns = [list(compress(column, keep)) for column in columns]
         code, indicator, text, kind, year, value, qualifier, written, source, row, factor = columns
         for title in set(source).difference(sources):
             sources[title] = self._source(title)
@@ -332,16 +337,16 @@ class RevisionWriter:
 
     def _keep(
         self,
+        current: dict[Key, Figure],
         keys: list[Key],
         hits: list[int],
-        values: list[float],
-        qualifiers: list[str],
+        rows: TidyColumns,
         closed: list[int],
     ) -> list[bool] | None:
         """Which rows to insert (None: all), of those whose key has a current figure (``hits``):
         not one equal to its current figure. The ids of the figures the others replace go to
         ``closed``."""
-        current = self.current
+        values, qualifiers = rows.value, rows.qualifier
         keep = None
         for i in hits:
             found = current.get(keys[i])
@@ -419,13 +424,15 @@ _BULK_TABLE_RATIO = 2
 _RANDOM_KEY_INDEXES = ("ix_observation_entity", "ix_observation_indicator_year")
 _MAX_PARAMETERS = 30_000  # per INSERT: under SQLite's 32 766 and PostgreSQL's 65 535
 
-Key = tuple[str, str, str, str]  # entity_type, entity_code, indicator_code, period
+Key = tuple[str, str, str]  # entity_code, indicator_code, period
+Figure = tuple[int, float, str]  # id, value, qualifier
 
 
 def _current_figures(
     session: Session, rows: list[dict[str, object]] | None
-) -> dict[Key, tuple[int, float, str]]:
-    """Live figures as key → (id, value, qualifier), for the keys ``rows`` may ask about.
+) -> dict[str, dict[Key, Figure]]:
+    """Live figures by entity type, then key → (id, value, qualifier), for the keys ``rows``
+    may ask about.
 
     One query over the entity types and indicators of ``rows``, narrowed to their entity codes
     when there are few of them; rows no key asks about are simply never looked up. ``rows``
@@ -447,9 +454,12 @@ def _current_figures(
         )
         if len(entities) <= _FEW_ENTITIES:
             stmt = stmt.where(o.c.entity_code.in_(entities))
-    figures: dict[Key, tuple[int, float, str]] = {}
+    figures: dict[str, dict[Key, Figure]] = {}
     for r in session.connection().execute(stmt.order_by(o.c.id)):
-        figures.setdefault((r[1], r[2], r[3], r[4]), (r[0], r[5], r[6]))  # the oldest, if twice
+        of_type = figures.get(r[1])
+        if of_type is None:
+            of_type = figures[r[1]] = {}
+        of_type.setdefault((r[2], r[3], r[4]), (r[0], r[5], r[6]))  # the oldest, if twice
     return figures
 
 
