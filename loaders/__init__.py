@@ -7,6 +7,7 @@ collects every issue instead of stopping at the first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from loaders.checks import check_result
@@ -50,11 +51,13 @@ def load_sheets(
     options: LoadOptions,
     warnings: list[Issue] | None = None,
     on_rows: RowSink | None = None,
+    on_read: Callable[[], None] | None = None,
 ) -> LoadResult:
     """Parse sheets already read (so that a caller can look at them first, e.g. for mappings).
 
     ``on_rows`` is handed every tidy row once, in batches, while the sheets are read (e.g. to
-    start storing them): the issues are only complete when this returns.
+    start storing them): the issues are only complete when this returns. ``on_read`` is told
+    when every row has been handed on, before the checks over all of them.
     """
     result = LoadResult()
     with_rows = 0
@@ -64,6 +67,8 @@ def load_sheets(
         parsed = _parse_sheet(sheet, ref, options, on_rows)
         with_rows += bool(parsed.row_count)
         result.extend(parsed)
+    if on_read is not None:
+        on_read()
     # each sheet's reader reports its own repeats: only rows of two sheets can still clash
     check_result(result, ref, across_sheets=with_rows > 1)
     if not result.row_count and not result.issues and not result.projects and not result.members:

@@ -80,7 +80,10 @@ def import_file(
             writer.expect(sum(len(sheet.cells) for sheet in sheets))
         options = replace(options, mapping={**mappings_for(engine, sheets), **explicit})
         on_rows = writer.add if writer is not None else None
-        result = load_sheets(sheets, beside.reference(), options, warnings, on_rows=on_rows)
+        on_read = writer.rows_sent if writer is not None else None
+        result = load_sheets(
+            sheets, beside.reference(), options, warnings, on_rows=on_rows, on_read=on_read
+        )
         say("checked")
         if writer is None or result.errors:
             return Imported(result, sheets)  # (leaving the block rolls the writer back)
@@ -179,6 +182,10 @@ class _Expect:
     rows: int
 
 
+class _AllSent:
+    """Every row has been sent (the checks over all of them may still find errors)."""
+
+
 class _StreamWriter:
     """A thread that holds one revision's transaction and inserts rows as they arrive.
 
@@ -189,7 +196,9 @@ class _StreamWriter:
 
     def __init__(self, engine: Engine, path: Path, author: str, base: int | None) -> None:
         self.engine, self.path, self.author, self.base = engine, path, author, base
-        self.queue: queue.SimpleQueue[RowPart | _Expect | _Finish | None] = queue.SimpleQueue()
+        self.queue: queue.SimpleQueue[RowPart | _Expect | _AllSent | _Finish | None] = (
+            queue.SimpleQueue()
+        )
         self.error: BaseException | None = None
         self.summary: CommitSummary | None = None
         self.heard_last = False  # finish() or abort() has been heard
@@ -203,6 +212,11 @@ class _StreamWriter:
     def add(self, rows: RowPart) -> None:
         if self.error is None:
             self.queue.put(rows)
+
+    def rows_sent(self) -> None:
+        """No more rows: the writer builds its indexes while the caller checks the rows."""
+        if self.error is None:
+            self.queue.put(_AllSent())
 
     def finish(self, entities: LoadResult) -> CommitSummary:
         self.queue.put(_Finish(entities))
@@ -218,7 +232,7 @@ class _StreamWriter:
             self.queue.put(None)
             self.thread.join()
 
-    def _next(self) -> RowPart | _Expect | _Finish | None:
+    def _next(self) -> RowPart | _Expect | _AllSent | _Finish | None:
         item = self.queue.get()
         self.heard_last = item is None or isinstance(item, _Finish)
         return item
@@ -243,6 +257,8 @@ class _StreamWriter:
                     return  # leaving the block commits
                 if isinstance(item, _Expect):
                     writer.expect(item.rows)
+                elif isinstance(item, _AllSent):
+                    writer.rows_done()
                 else:
                     writer.add(item)
             raise _Abort  # abort(): leaving the block rolls back

@@ -217,9 +217,13 @@ class RevisionWriter:
 
             counts = commit_entities(self.session, revision.id, entities)
         self.session.flush()
+        self.rows_done()
+        return CommitSummary(revision.id, self.added, self.changed, self.unchanged, counts)
+
+    def rows_done(self) -> None:
+        """No more rows: the indexes ``expect`` dropped are built again (once)."""
         while self.rebuild:
             self.rebuild.pop().create(self.session.connection())
-        return CommitSummary(revision.id, self.added, self.changed, self.unchanged, counts)
 
     def _changes(self, rows: list[dict[str, object]]) -> tuple[list[tuple[object, ...]], list[int]]:
         """(new rows as ``_ROW_COLUMNS`` tuples, ids of the rows they replace)."""
