@@ -312,12 +312,12 @@ def _stream_part(
     """Decompress a part once (which also checks its CRC and size), scanning it as it comes."""
     try:
         with _Chunks(zf, info) as chunks:
-            head = next(chunks, b"")
+            head, _, _ = next(chunks, (b"", 0, 0))  # the first read, whole
             check_xml_head(head, info.filename, file, complete=len(head) < PROLOG_WINDOW)
-            feed = scanner.feed if scanner else len  # every byte is read: CRC and size checked
-            feed(head)
+            feed = scanner.feed if scanner else _ignore  # every byte is read: CRC, size checked
+            feed(head, 0, len(head))
             for chunk in chunks:
-                feed(chunk)
+                feed(*chunk)
         if scanner is None:
             return SheetScan()
         found = scanner.result()
@@ -325,8 +325,8 @@ def _stream_part(
             return found
         with _Chunks(zf, info) as chunks:  # odd or far references: place every cell as calamine
             walker = _CellWalker()
-            for chunk in chunks:
-                walker.feed(chunk)
+            for data, start, end in chunks:
+                walker.feed(data[start:end])
         return walker.result(found)
     except _Abnormal as exc:
         raise corrupt(file, "bad_part", part=info.filename) from exc
@@ -334,9 +334,17 @@ def _stream_part(
         raise corrupt(file, "bad_part", part=info.filename) from exc
 
 
+Window = tuple[bytes, int, int]  # data[start:end], without the copy
+
+
+def _ignore(data: bytes, start: int, end: int) -> None:
+    """What a part that is not a sheet is scanned with: nothing (it is only read)."""
+
+
 class _Chunks:
-    """A part's bytes in chunks (the first PROLOG_WINDOW long, then CHUNK), decompressed by a
-    thread a few chunks ahead when the part is large; leaving the block stops the thread."""
+    """A part's bytes as windows on what was read (the first PROLOG_WINDOW long, then CHUNK),
+    decompressed by a thread ahead of the scan when the part is large; leaving the block stops
+    the thread."""
 
     def __init__(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
         self.zf, self.info = zf, info
@@ -344,9 +352,9 @@ class _Chunks:
         self.stop = False
         self.thread: threading.Thread | None = None
 
-    def __enter__(self) -> Iterator[bytes]:
+    def __enter__(self) -> Iterator[Window]:
         if self.info.file_size < THREADED_PART:
-            return self._read()
+            return ((chunk, 0, len(chunk)) for chunk in self._read())
         self.thread = threading.Thread(target=self._produce, name="scan-inflate", daemon=True)
         self.thread.start()
         return self._consume()
@@ -379,12 +387,14 @@ class _Chunks:
         except BaseException as exc:  # noqa: BLE001 (raised again by the reader of the chunks)
             self.queue.put(exc)
 
-    def _consume(self) -> Iterator[bytes]:
+    def _consume(self) -> Iterator[Window]:
+        size = PROLOG_WINDOW  # the first read, whole
         while read := self.queue.get():
             if isinstance(read, BaseException):
                 raise read
-            for i in range(0, len(read), CHUNK):
-                yield read[i : i + CHUNK]
+            for i in range(0, len(read), size):  # a regular expression holds the GIL: not long
+                yield read, i, min(i + size, len(read))
+            size = CHUNK
 
 
 class _Abnormal(Exception):
@@ -401,6 +411,28 @@ def _split(carry: bytes, chunk: bytes) -> tuple[bytes, int]:
     if len(buf) - cut > MAX_CARRY:
         raise _Abnormal
     return buf, cut
+
+
+def _windows(carry: bytes, data: bytes, start: int, end: int) -> tuple[list[Window], bytes]:
+    """``_split`` of ``carry + data[start:end]`` without joining them: the carried tag finished
+    by the bytes up to the first ``<``, then the rest of the window up to its last ``<``; and
+    the unfinished tag to carry on. (Each pattern of _CellScanner lies within one tag.)"""
+    cut = data.rfind(b"<", start, end)
+    if cut < 0:
+        carry += data[start:end]
+        if len(carry) > MAX_CARRY:
+            raise _Abnormal
+        return [], carry
+    if end - cut > MAX_CARRY:
+        raise _Abnormal
+    windows = []
+    if carry:
+        first = data.find(b"<", start, end)
+        head = carry + data[start:first]
+        windows.append((head, 0, len(head)))
+        start = first
+    windows.append((data, start, cut))
+    return windows, data[cut:end]
 
 
 def _column(letters: bytes) -> int:
@@ -423,23 +455,29 @@ class _CellScanner:
         self.count_formulas = formulas
         self.formulas = self.without_value = 0
 
-    def feed(self, chunk: bytes) -> None:
-        buf, end = _split(self.carry, chunk)
-        self.carry = buf[end:]
-        odd = _CELL_ODD.findall(buf, 0, end)
-        far = _CELL_FAR.findall(buf, 0, end) if odd else []
-        if len(far) < len(odd) or _PREFIXED.search(buf, 0, end):
-            self.irregular = True
-        if far:
-            letters, digits = zip(*far)
-            self.rows = max(self.rows, max(map(int, digits)))
-            self.cols = max(self.cols, max(map(_column, set(letters))))
-        if self.count_formulas and _FORMULA.search(buf, 0, end):
-            self.formulas += len(_FORMULA.findall(buf, 0, end))
-            self.without_value += len(_NO_VALUE.findall(buf, 0, end))
+    def feed(self, data: bytes, start: int, end: int) -> None:
+        """Scan ``data[start:end]``, the next bytes of the part."""
+        carried = self.carry
+        windows, self.carry = _windows(carried, data, start, end)
+        formulas = False
+        for buf, begin, stop in windows:
+            odd = _CELL_ODD.findall(buf, begin, stop)
+            far = _CELL_FAR.findall(buf, begin, stop) if odd else []
+            if len(far) < len(odd) or _PREFIXED.search(buf, begin, stop):
+                self.irregular = True
+            if far:
+                letters, digits = zip(*far)
+                self.rows = max(self.rows, max(map(int, digits)))
+                self.cols = max(self.cols, max(map(_column, set(letters))))
+            if self.count_formulas and _FORMULA.search(buf, begin, stop):
+                self.formulas += len(_FORMULA.findall(buf, begin, stop))
+                formulas = True
+        if formulas:  # a value left out spans tags: looked for in the bytes joined, as they were
+            joined, cut = _split(carried, data[start:end])
+            self.without_value += len(_NO_VALUE.findall(joined, 0, cut))
 
     def result(self) -> SheetScan:
-        self.feed(b"<")
+        self.feed(b"<", 0, 1)
         rows, cols = max(self.rows, REGULAR_ROWS), max(self.cols, REGULAR_COLS)
         return SheetScan(rows, cols, False, self.formulas, self.without_value)
 

@@ -5,16 +5,19 @@ Fixtures: tests/fixtures/hostile/, made by tests/fixtures/make_hostile.py.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import shutil
+import threading
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from loaders import safety
 from loaders.files import FileRejected, _supbook, inspect_file, read_sheets, read_with_warnings
-from loaders.safety import MAX_PARTS, _check_directory
+from loaders.safety import MAX_PARTS, _check_directory, scan_zip_workbook
 from loaders.sheet import LoadOptions
 from tests.fixtures.make_hostile import sheet_xml, xlsx, zip_bytes
 
@@ -285,3 +288,49 @@ def test_a_prolog_longer_than_the_window_is_refused(tmp_path: Path) -> None:
 def test_read_sheets_skips_the_formula_count_but_not_the_checks() -> None:
     assert read_sheets(HOSTILE / "formula-cached.xlsx", LoadOptions())[0].cells == [[42.0, 84.0]]
     assert refusal(HOSTILE / "far-cell.xlsx").code == "too-many-rows"
+
+
+def _scanned(path: Path) -> object:
+    """What the safety scan makes of a zip workbook: its sheets' extents, or the refusal."""
+    try:
+        scan = scan_zip_workbook(path, path.name, 200_000)
+    except FileRejected as exc:
+        return exc.code
+    return {name: dataclasses.astuple(s) for name, s in scan.sheets.items()}
+
+
+def test_the_scan_reads_alike_in_a_thread_and_in_small_windows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large part is inflated by a thread and scanned in windows of what it read, the tag
+    cut at a window's end carried on: the same extents, formulas and refusals as inline."""
+    rows = [["=1+1" if i % 7 == 0 else f"值{i}", i, i * 0.5] for i in range(3000)]
+    big = tmp_path / "big.xlsx"
+    big.write_bytes(zip_bytes(xlsx({"S": sheet_xml(rows, body='<c r="A100001"><v>1</v></c>')})))
+    zipped = [p for p in sorted(HOSTILE.iterdir()) if p.read_bytes()[:2] == b"PK"]
+    expected = {p.name: _scanned(p) for p in [big, *zipped]}
+    assert expected["big.xlsx"]["S"][:2] == (100_001, 26)  # type: ignore[index]
+    for chunk, ahead, threaded in [(97, 97 * 5, 0), (4096, 4096 * 3, 0), (97, 97, 1 << 40)]:
+        monkeypatch.setattr(safety, "CHUNK", chunk)
+        monkeypatch.setattr(safety, "READ_AHEAD", ahead)
+        monkeypatch.setattr(safety, "THREADED_PART", threaded)
+        for path in [big, *zipped]:
+            got = _scanned(path)
+            if isinstance(got, dict) and chunk < 1000:  # a value left out may span windows
+                got = {k: v[:4] for k, v in got.items()}
+                want = {k: v[:4] for k, v in expected[path.name].items()}  # type: ignore[union-attr]
+            else:
+                want = expected[path.name]
+            assert got == want, (path.name, chunk, threaded)
+
+
+def test_a_failing_inflate_thread_is_a_refusal_and_stops(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(safety, "THREADED_PART", 0)
+    data = bytearray(zip_bytes(xlsx({"S": sheet_xml([[f"值{i}"] * 5 for i in range(2000)])})))
+    at = data.find(b"xl/worksheets/sheet1.xml") + 200
+    data[at : at + 40] = bytes(40)  # damaged compressed bytes
+    path = tmp_path / "damaged.xlsx"
+    path.write_bytes(bytes(data))
+    before = threading.active_count()
+    assert _scanned(path) == "corrupt-file"
+    assert threading.active_count() == before
