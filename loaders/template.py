@@ -148,8 +148,8 @@ class _LongReader(ColumnReading):
         self.cell_qualifiers: dict[CellValue, str] = {}  # "" for none, _BAD
         self.cell_sources: dict[CellValue, str] = {}
         self.unit_cells: dict[str, dict[CellValue, int]] = {}  # by unit: reading numbers
-        # names by code, of every region and indicator resolved so far
-        self.region_names: dict[str, tuple[str, str]] = {}
+        # names by code: of every region, and of each indicator once resolved
+        self.region_names = {c: (r["name_zh"], r["name_en"]) for c, r in ref.regions.items()}
         self.indicator_names: dict[str, tuple[str, str, str]] = {}
         self.figures = FigureReader()  # what unit cells and words around a number mean
         self.seen: dict[tuple[str, str, str], int] = {}
@@ -315,7 +315,6 @@ class _LongReader(ColumnReading):
         if code is not None:
             reg = self.ref.regions[code]
             found = (code, reg["name_zh"], reg["name_en"])
-            self.region_names[code] = (reg["name_zh"], reg["name_en"])
         self.regions[text] = found
         return found
 

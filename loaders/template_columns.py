@@ -97,23 +97,21 @@ class ColumnReading:
             pick = _picker(keep)
             regions, inds, periods = pick(regions), pick(inds), pick(periods)
             words, sources = pick(words), pick(sources)
+            figures.keep(ok)
         codes = list(map(itemgetter(0), regions))
-        for code in set(codes).difference(self.region_names):
-            reg = self.ref.regions[code]
-            self.region_names[code] = (reg["name_zh"], reg["name_en"])
-        qualifiers = figures.qualifier[ok].tolist()
+        qualifiers = figures.qualifier.tolist()
         if words.count("") != len(words):  # a 限定 cell's word wins
             qualifiers = [w or q for w, q in zip(words, qualifiers, strict=True)]
         run = _Run(
             codes,
             list(map(itemgetter(0), inds)),
             periods,
-            figures.value[ok].tolist(),
+            figures.value.tolist(),
             qualifiers,
-            figures.written[ok].tolist(),
+            figures.written.tolist(),
             sources,
             [start + 1 + i for i in good] if bad else list(range(start + 1, stop + 1)),
-            figures.factor[ok].tolist(),
+            figures.factor.tolist(),
         )
         self._emit(run, sorted(bad), rows, get, start)
         return True

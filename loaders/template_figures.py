@@ -46,6 +46,12 @@ class Figures:
         self.written = np.empty(n, dtype=object)
         self.ok = np.zeros(n, dtype=bool)
 
+    def keep(self, ok: np.ndarray) -> None:
+        """Only the rows where ``ok``."""
+        self.value, self.factor = self.value[ok], self.factor[ok]
+        self.qualifier, self.written = self.qualifier[ok], self.written[ok]
+        self.ok = self.ok[ok]
+
     def put(
         self,
         rows: np.ndarray,

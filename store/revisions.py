@@ -290,19 +290,21 @@ class RevisionWriter:
         columns: each column is made at once; only rows whose key has a current figure are
         looked at one by one."""
         periods, sources, notes = self.periods, self.sources, self.notes
-        for written in set(rows.period).difference(periods):
+        written_periods = set(rows.period)
+        for written in written_periods.difference(periods):
             found = parse_period(str(written))
             periods[written] = (found.text, found.kind, found.year)
-        same = all(periods[p][0] == p for p in set(rows.period))  # written as stored
-        period = list(map(periods.__getitem__, rows.period))
-        texts = rows.period if same else list(map(itemgetter(0), period))
+        same = all(periods[p][0] == p for p in written_periods)  # written as stored
+        kinds = {p: periods[p][1] for p in written_periods}
+        years = {p: periods[p][2] for p in written_periods}
+        texts = rows.period if same else [periods[p][0] for p in rows.period]
         etype, n = rows.entity_type, len(rows)
         columns: list[list[object]] = [
             rows.entity_code,
             rows.indicator_code,
             texts,
-            list(map(itemgetter(1), period)),
-            list(map(itemgetter(2), period)),
+            list(map(kinds.__getitem__, rows.period)),
+            list(map(years.__getitem__, rows.period)),
             rows.value,
             rows.qualifier,
             rows.value_as_written,
