@@ -38,7 +38,7 @@ from loaders.reference import Reference
 from loaders.result import RowPart
 from loaders.sheet import Sheet
 from store.mappings import mappings_for, remember_for
-from store.revisions import CommitSummary, RevisionWriter, reference, sqlite_cache
+from store.revisions import CommitSummary, Prepared, RevisionWriter, reference, sqlite_cache
 
 
 @dataclass
@@ -189,16 +189,19 @@ class _AllSent:
 class _StreamWriter:
     """A thread that holds one revision's transaction and inserts rows as they arrive.
 
-    ``add`` queues a batch of tidy rows; ``finish`` commits and returns the summary (or raises
-    what went wrong in the thread, e.g. StaleBase); ``abort`` rolls back. The session lives in
-    the thread alone.
+    ``add`` works out what a batch of tidy rows changes (``RevisionWriter.prepare``, no
+    database: in the caller's thread, so that the writer's own thread keeps up) and queues
+    it; ``finish`` commits and returns the summary (or raises what went wrong in the thread,
+    e.g. StaleBase); ``abort`` rolls back. The session lives in the thread alone.
     """
 
     def __init__(self, engine: Engine, path: Path, author: str, base: int | None) -> None:
         self.engine, self.path, self.author, self.base = engine, path, author, base
-        self.queue: queue.SimpleQueue[RowPart | _Expect | _AllSent | _Finish | None] = (
+        self.queue: queue.SimpleQueue[Prepared | _Expect | _AllSent | _Finish | None] = (
             queue.SimpleQueue()
         )
+        self.writer: RevisionWriter | None = None
+        self.started = threading.Event()  # the revision is open (or the thread failed)
         self.error: BaseException | None = None
         self.summary: CommitSummary | None = None
         self.heard_last = False  # finish() or abort() has been heard
@@ -210,8 +213,9 @@ class _StreamWriter:
             self.queue.put(_Expect(rows))
 
     def add(self, rows: RowPart) -> None:
-        if self.error is None:
-            self.queue.put(rows)
+        self.started.wait()
+        if self.error is None and self.writer is not None:
+            self.queue.put(self.writer.prepare(rows))
 
     def rows_sent(self) -> None:
         """No more rows: the writer builds its indexes while the caller checks the rows."""
@@ -232,7 +236,7 @@ class _StreamWriter:
             self.queue.put(None)
             self.thread.join()
 
-    def _next(self) -> RowPart | _Expect | _AllSent | _Finish | None:
+    def _next(self) -> Prepared | _Expect | _AllSent | _Finish | None:
         item = self.queue.get()
         self.heard_last = item is None or isinstance(item, _Finish)
         return item
@@ -244,13 +248,18 @@ class _StreamWriter:
             pass
         except Exception as exc:  # noqa: BLE001 (raised again in the caller by finish())
             self.error = exc
+            self.started.set()
             while not self.heard_last:  # drop the rows still sent; wait for the caller's word
                 self._next()
+        finally:
+            self.started.set()  # whatever happened: add() waits for no more
 
     def _write(self) -> None:
         sha256 = hashlib.sha256(self.path.read_bytes()).hexdigest()
         with Session(self.engine) as session, session.begin(), sqlite_cache(session):
             writer = RevisionWriter(session, self.author, self.path.name, sha256, self.base)
+            self.writer = writer
+            self.started.set()
             while (item := self._next()) is not None:
                 if isinstance(item, _Finish):
                     self.summary = writer.finish(item.entities)
@@ -260,5 +269,5 @@ class _StreamWriter:
                 elif isinstance(item, _AllSent):
                     writer.rows_done()
                 else:
-                    writer.add(item)
+                    writer.write(item)
             raise _Abort  # abort(): leaving the block rolls back

@@ -196,16 +196,32 @@ class RevisionWriter:
 
     def add(self, rows: RowPart) -> None:
         """Close the figures ``rows`` replace and insert the new ones; identical ones stay."""
+        self.write(self.prepare(rows))
+
+    def prepare(self, rows: RowPart) -> Prepared:
+        """What ``rows`` change, worked out without the database (so in any one thread, while
+        the session's thread writes what was prepared before): the new rows, as columns, and
+        the ids of the figures they replace. Identical figures are counted and left out."""
         if isinstance(rows, TidyColumns):
-            columns, closed = self._column_changes(rows)
-            _close(self.session, closed, self.revision.id)
+            return self._column_changes(rows)
+        new_rows, closed = self._changes(rows)
+        columns = [list(c) for c in zip(*new_rows)] if new_rows else []
+        return Prepared(columns, closed)
+
+    def write(self, prepared: Prepared) -> None:
+        """Write what ``prepare`` gave, in order: close the replaced figures, insert the new."""
+        _close(self.session, prepared.closed, self.revision.id)
+        added = 0
+        if prepared.columns:
+            columns = prepared.columns
+            titles = columns[_SOURCE]
+            sources = self.sources
+            for title in set(titles).difference(sources):
+                sources[title] = self._source(title)
+            columns[_SOURCE] = list(map(sources.__getitem__, titles))
             added = self.inserter.insert_columns(columns)
-        else:
-            new_rows, closed = self._changes(rows)
-            _close(self.session, closed, self.revision.id)
-            added = self.inserter.insert(new_rows)
-        self.added += added - len(closed)
-        self.changed += len(closed)
+        self.added += added - len(prepared.closed)
+        self.changed += len(prepared.closed)
 
     def finish(self, entities: LoadResult | None = None) -> CommitSummary:
         """Record the counts (and write ``entities``' projects and members); flushes."""
@@ -226,8 +242,9 @@ class RevisionWriter:
             self.rebuild.pop().create(self.session.connection())
 
     def _changes(self, rows: list[dict[str, object]]) -> tuple[list[tuple[object, ...]], list[int]]:
-        """(new rows as ``_ROW_COLUMNS`` tuples, ids of the rows they replace)."""
-        current, periods, sources, notes = self.current, self.periods, self.sources, self.notes
+        """(new rows as ``_ROW_COLUMNS`` tuples, the source's title in place of its id; ids of
+        the rows they replace)."""
+        current, periods, notes = self.current, self.periods, self.notes
         prefix = f"{self.file_name} row "
         new_rows: list[tuple[object, ...]] = []
         closed: list[int] = []
@@ -261,9 +278,6 @@ class RevisionWriter:
                     continue
                 closed.append(found[0])
                 del of_type[(ecode, icode, period[0])]  # a second row only adds
-            source_id = sources.get(source)
-            if source_id is None:
-                source_id = sources[source] = self._source(source)
             note = notes.get(factor)
             if note is None:
                 note = notes[factor] = factor_note(factor)
@@ -278,18 +292,18 @@ class RevisionWriter:
                     float(value),  # type: ignore[arg-type]
                     qualifier,
                     written,
-                    source_id,
+                    source,
                     prefix if row is None else prefix + str(row),
                     note,
                 )
             )
         return new_rows, closed
 
-    def _column_changes(self, rows: TidyColumns) -> tuple[list[list[object]], list[int]]:
+    def _column_changes(self, rows: TidyColumns) -> Prepared:
         """``_changes`` of rows that come as columns, giving the new rows as ``_ROW_COLUMNS``
         columns: each column is made at once; only rows whose key has a current figure are
         looked at one by one."""
-        periods, sources, notes = self.periods, self.sources, self.notes
+        periods, notes = self.periods, self.notes
         written_periods = set(rows.period)
         for written in written_periods.difference(periods):
             found = parse_period(str(written))
@@ -321,25 +335,26 @@ class RevisionWriter:
             if hits and (keep := self._keep(current, keys, hits, rows, closed)):
                 columns = [list(compress(column, keep)) for column in columns]
         code, indicator, text, kind, year, value, qualifier, written, source, row, factor = columns
-        for title in set(source).difference(sources):
-            sources[title] = self._source(title)
         for f in set(factor).difference(notes):
             notes[f] = factor_note(f)
         prefix = f"{self.file_name} row "
-        return [
-            [etype] * len(code),
-            code,
-            indicator,
-            text,
-            kind,
-            year,
-            value,  # floats already
-            qualifier,
-            written,
-            list(map(sources.__getitem__, source)),
-            list(map(prefix.__add__, map(str, row))),
-            list(map(notes.__getitem__, factor)),
-        ], closed
+        return Prepared(
+            [
+                [etype] * len(code),
+                code,
+                indicator,
+                text,
+                kind,
+                year,
+                value,  # floats already
+                qualifier,
+                written,
+                source,  # titles: ``write`` makes them ids
+                list(map(prefix.__add__, map(str, row))),
+                list(map(notes.__getitem__, factor)),
+            ],
+            closed,
+        )
 
     def _keep(
         self,
@@ -370,6 +385,16 @@ class RevisionWriter:
     def _source(self, title: object) -> int:
         text = title if isinstance(title, str) else str(title or "")
         return _source_id(self.session, text, self.file_name, self.sha256)
+
+
+@dataclass
+class Prepared:
+    """Rows ready to write: ``_ROW_COLUMNS`` columns (none when no row is new), each source's
+    title in place of its id (made by ``RevisionWriter.write``, with the database), and the
+    ids of the figures they replace."""
+
+    columns: list[list[object]]
+    closed: list[int]
 
 
 def factor_note(factor: object) -> str:
@@ -419,6 +444,7 @@ _ROW_COLUMNS = (
     "sentence",
     "note",
 )
+_SOURCE = _ROW_COLUMNS.index("source_id")
 _BATCH = 500  # ids or codes per IN (...), well under every database's parameter limit
 _FEW_ENTITIES = 900  # up to this many entity codes, the current figures are looked up by code
 _SQLITE_CACHE_KIB = 64 * 1024
