@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from itertools import pairwise
 from operator import itemgetter
 
 from loaders.quantities import QuantityError, quantity_parts, unit_parts
@@ -113,6 +114,7 @@ _ABSENT = 1 << 30  # the column index of a column the sheet does not have: never
 #: rows read at a time, each batch handed to ``on_rows`` (e.g. to a writer in another thread,
 #: which then inserts them while the rest of the sheet is read)
 STREAM_ROWS = 5000
+LAST_ROWS = 500  # the size of the last batch (the one before: twice that)
 RowSink = Callable[[RowPart], None]
 _BAD = BAD
 
@@ -160,8 +162,7 @@ class _LongReader(ColumnReading):
         at = [self.index.get(name, _ABSENT) for name in COLUMNS]
         get = itemgetter(*at) if _ABSENT not in at else None  # all seven cells in one call
         cells = self.sheet.cells
-        for start in range(first, len(cells), STREAM_ROWS):
-            stop = min(start + STREAM_ROWS, len(cells))
+        for start, stop in _batches(first, len(cells)):
             if get is None or not self._columns(start, stop, at, get):
                 self._rows(start, stop, at, get)
             if on_rows is not None:
@@ -428,6 +429,16 @@ class _LongReader(ColumnReading):
 
 
 _POSITION = {name: i for i, name in enumerate(COLUMNS)}
+
+
+def _batches(first: int, end: int) -> list[tuple[int, int]]:
+    """Rows ``first:end`` by STREAM_ROWS, the last few in smaller batches: what is read last
+    is stored after the reading ends, so it had better be little."""
+    batches = list(pairwise([*range(first, end, STREAM_ROWS), end]))
+    if batches and batches[-1][1] - batches[-1][0] > 4 * LAST_ROWS:
+        start, stop = batches.pop()
+        batches += pairwise([start, stop - 3 * LAST_ROWS, stop - LAST_ROWS, stop])
+    return batches
 
 
 def _cacheable(value: CellValue) -> bool:

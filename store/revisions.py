@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -445,6 +446,9 @@ _ROW_COLUMNS = (
     "note",
 )
 _SOURCE = _ROW_COLUMNS.index("source_id")
+# Columns whose values are words of our own (never text from a file), and what such a word is
+_OUR_WORDS = (_ROW_COLUMNS.index("entity_type"), _ROW_COLUMNS.index("period_kind"))
+_WORD = re.compile(r"[a-z_]{1,20}")
 _BATCH = 500  # ids or codes per IN (...), well under every database's parameter limit
 _FEW_ENTITIES = 900  # up to this many entity codes, the current figures are looked up by code
 _SQLITE_CACHE_KIB = 64 * 1024
@@ -525,10 +529,9 @@ class _Inserter:
             f"({', '.join(quote.quote(c) for c in columns)}) VALUES "
         )
         if self.mark:
-            consts = ", ".join(_literal(v, self.mark) for v in self.shared.values())
-            self.one = f"({', '.join([self.mark] * len(_ROW_COLUMNS))}, {consts})"
-        self.per_statement = max(1, _MAX_PARAMETERS // len(_ROW_COLUMNS))
-        self.statements: dict[int, str] = {}
+            self.consts = ", ".join(_literal(v, self.mark) for v in self.shared.values())
+            self.one = f"({', '.join([self.mark] * len(_ROW_COLUMNS))}, {self.consts})"
+        self.statements: dict[tuple[int, str], str] = {}
 
     def insert(self, rows: list[tuple[object, ...]]) -> int:
         """Insert rows (``_ROW_COLUMNS`` tuples); returns how many."""
@@ -542,33 +545,49 @@ class _Inserter:
         return len(rows)
 
     def insert_columns(self, columns: list[list[object]]) -> int:
-        """Insert rows given as ``_ROW_COLUMNS`` columns; returns how many."""
+        """Insert rows given as ``_ROW_COLUMNS`` columns; returns how many.
+
+        A column of our own words (entity type, period kind) that is one word all along is
+        written into the statement instead of bound on every row.
+        """
         n = len(columns[0])
         if n and self.mark is None:
             return self.insert(list(zip(*columns)))
-        if n:
-            width = len(columns)
-            flat: list[object] = [None] * (n * width)
-            for j, column in enumerate(columns):  # the parameters row after row, no tuple each
-                flat[j::width] = column
-            self._execute(flat, n)
+        if not n:
+            return n
+        marks: list[str] = [self.mark] * len(columns)
+        for j in _OUR_WORDS:
+            word = columns[j][0]
+            if isinstance(word, str) and _WORD.fullmatch(word) and columns[j].count(word) == n:
+                marks[j] = f"'{word}'"
+        bound = [column for column, mark in zip(columns, marks, strict=True) if mark == self.mark]
+        width = len(bound)
+        flat: list[object] = [None] * (n * width)
+        for j, column in enumerate(bound):  # the parameters row after row, no tuple each
+            flat[j::width] = column
+        one = f"({', '.join(marks)}, {self.consts})"
+        self._execute(flat, n, one, width)
         return n
 
-    def _execute(self, flat: list[object], n: int) -> None:
-        """The parameters of ``n`` rows, one row after the other, a statement at a time."""
+    def _execute(
+        self, flat: list[object], n: int, one: str | None = None, width: int = len(_ROW_COLUMNS)
+    ) -> None:
+        """The parameters of ``n`` rows, ``width`` each, one row after the other, a statement
+        at a time; ``one``: a row's VALUES (all of _ROW_COLUMNS bound, by default)."""
         conn = self.session.connection()
-        width = len(_ROW_COLUMNS)
-        for i in range(0, n, self.per_statement):
-            rows = min(self.per_statement, n - i)
-            sql = self.statements.get(rows)
+        one = one or self.one
+        per_statement = max(1, _MAX_PARAMETERS // width)
+        for i in range(0, n, per_statement):
+            rows = min(per_statement, n - i)
+            sql = self.statements.get((rows, one))
             if sql is None:
-                sql = self.statements[rows] = self.head + ", ".join([self.one] * rows)
+                sql = self.statements[(rows, one)] = self.head + ", ".join([one] * rows)
             try:
                 conn.exec_driver_sql(sql, tuple(flat[i * width : (i + rows) * width]))
             except (
                 DBAPIError
             ) as exc:  # name the statement: its text repeats a row thousands of times
-                exc.statement = f"{self.head}{self.one}, … ({rows} rows)"
+                exc.statement = f"{self.head}{one}, … ({rows} rows)"
                 raise
 
 
