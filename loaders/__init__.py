@@ -30,11 +30,15 @@ __all__ = [
 
 
 def _parse_sheet(
-    sheet: Sheet, ref: Reference, options: LoadOptions, on_rows: RowSink | None
+    sheet: Sheet,
+    ref: Reference,
+    options: LoadOptions,
+    on_rows: RowSink | None,
+    later: list[Callable[[], None]] | None = None,
 ) -> LoadResult:
     """The first parser whose detector recognises the sheet reads it."""
     if is_long_form(sheet):  # the bulk form: its rows are handed on while it is read
-        return load_long_sheet(sheet, ref, options, on_rows)
+        return load_long_sheet(sheet, ref, options, on_rows, later)
     parsers = [*SHEET_PARSERS, (is_government_table, load_government_sheet)]
     for detect, parse in parsers:
         if detect(sheet):
@@ -60,15 +64,20 @@ def load_sheets(
     when every row has been handed on, before the checks over all of them.
     """
     result = LoadResult()
-    with_rows = 0
-    for sheet in sheets:
-        if not any(v not in (None, "") for row in sheet.cells for v in row):
-            continue
-        parsed = _parse_sheet(sheet, ref, options, on_rows)
-        with_rows += bool(parsed.row_count)
-        result.extend(parsed)
+    later: list[Callable[[], None]] | None = [] if on_rows is not None else None
+    parsed_sheets = [
+        _parse_sheet(sheet, ref, options, on_rows, later)
+        for sheet in sheets
+        if any(v not in (None, "") for row in sheet.cells for v in row)
+    ]
     if on_read is not None:
         on_read()
+    for settle in later or []:  # what a reader left to do once every row was handed on
+        settle()
+    with_rows = 0
+    for parsed in parsed_sheets:
+        with_rows += bool(parsed.row_count)
+        result.extend(parsed)
     # each sheet's reader reports its own repeats: only rows of two sheets can still clash
     check_result(result, ref, across_sheets=with_rows > 1)
     if not result.row_count and not result.issues and not result.projects and not result.members:

@@ -72,12 +72,19 @@ def is_long_form(sheet: Sheet) -> bool:
 
 
 def load_long_sheet(
-    sheet: Sheet, ref: Reference, options: LoadOptions, on_rows: RowSink | None = None
+    sheet: Sheet,
+    ref: Reference,
+    options: LoadOptions,
+    on_rows: RowSink | None = None,
+    later: list[Callable[[], None]] | None = None,
 ) -> LoadResult:
     """Tidy rows and located issues from a long-form sheet.
 
     ``on_rows``: called with each batch of new tidy rows while the sheet is read (all of them
     in the end), so that a caller can start on them early; issues can still come after.
+    ``later``: the reader may leave work there (the repeat check of rows it handed on) for
+    the caller to do once every sheet is handed on; the result is complete after that. A
+    repeat found then makes an error, as ever: the rows handed on are not to be kept.
     """
     result = LoadResult()
     header_row = next(
@@ -106,7 +113,10 @@ def load_long_sheet(
             )
         )
         return result
-    _LongReader(result, ref, sheet, header, options).read(header_row + 1, on_rows)
+    reader = _LongReader(result, ref, sheet, header, options)
+    reader.read(header_row + 1, on_rows, later is not None)
+    if later is not None and reader.pending:
+        later.append(reader.settle)
     return result
 
 
@@ -158,12 +168,18 @@ class _LongReader(ColumnReading):
         self.suggestions: dict[tuple[str, str], list[str]] = {}
         self.outbox: list[RowPart] = []  # rows read and not yet handed to on_rows
 
-    def read(self, first: int, on_rows: RowSink | None = None) -> None:
+    def read(self, first: int, on_rows: RowSink | None = None, hold: bool = False) -> None:
+        """Read the rows from ``first`` on; ``hold``: batches whose rows all read may be
+        handed on before their repeat check (``settle``), while no row has gone to ``_row``."""
         at = [self.index.get(name, _ABSENT) for name in COLUMNS]
         get = itemgetter(*at) if _ABSENT not in at else None  # all seven cells in one call
+        self._get = get  # type: ignore[assignment]
         cells = self.sheet.cells
+        self.pending = [] if hold and get is not None else None
         for start, stop in _batches(first, len(cells)):
             if get is None or not self._columns(start, stop, at, get):
+                self.settle()
+                self.pending = None
                 self._rows(start, stop, at, get)
             if on_rows is not None:
                 for part in self.outbox:

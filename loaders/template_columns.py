@@ -46,6 +46,9 @@ class ColumnReading:
     figures: FigureReader
     seen: dict[tuple[str, str, str], int]
     outbox: list[RowPart]
+    # batches handed on before their repeat check (None: no more, the rest goes in order)
+    pending: list[tuple[_Run, list[tuple[str, str, str]], TidyColumns]] | None = None
+    _get: RowGetter
     _learn_region: Callable[[CellValue], object]
     _learn_indicator: Callable[[CellValue], object]
     _learn_period: Callable[[CellValue], object]
@@ -113,8 +116,37 @@ class ColumnReading:
             [start + 1 + i for i in good] if bad else list(range(start + 1, stop + 1)),
             figures.factor.tolist(),
         )
+        if not bad and self.pending is not None:
+            self._hold(run)
+            return True
+        self.settle()  # batches held back come first
+        self.pending = None
         self._emit(run, sorted(bad), rows, get, start)
         return True
+
+    def _hold(self, run: _Run) -> None:
+        """Hand a batch on now, check its repeats in ``settle``."""
+        keys = list(zip(run.entity_code, run.indicator_code, run.period))
+        part = run.columns(self, 0, len(run.row), keys)
+        self.outbox.append(part)
+        self.pending.append((run, keys, part))  # type: ignore[union-attr]
+
+    def settle(self) -> None:
+        """The repeat check of the batches held back, in order: the result gets their rows,
+        and a repeat is read by ``_row`` (which reports it) in its place."""
+        held, self.pending = self.pending or [], [] if self.pending is not None else None
+        for run, keys, part in held:
+            numbers = run.row
+            firsts = list(map(self.seen.setdefault, keys, numbers))  # the first row of each key
+            if firsts == numbers:
+                self.result.add_columns(part)
+                continue
+            begin = 0
+            for i in compress(range(len(numbers)), map(int.__ne__, firsts, numbers)):
+                self.result.add_columns(run.columns(self, begin, i, keys[begin:i]))
+                self._row(list(self._get(self.sheet.cells[numbers[i] - 1])), numbers[i])
+                begin = i + 1
+            self.result.add_columns(run.columns(self, begin, len(numbers), keys[begin:]))
 
     def _mapped(
         self,

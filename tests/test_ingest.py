@@ -115,6 +115,20 @@ def test_an_error_anywhere_writes_nothing(engine, tmp_path: Path, small_batches)
     assert _state(engine) == before
 
 
+def test_a_repeat_found_after_the_rows_went_writes_nothing(
+    engine, tmp_path: Path, small_batches
+) -> None:
+    """Batches that read cleanly are stored before their repeat check: a repeat found then
+    is an error like any other, and the rows stored already go again."""
+    rows = [r for r in _good_rows(2110) if not isinstance(r[3], str)] * 2  # a sheet, twice
+    before = _state(engine)
+    imported = import_file(engine, _book(tmp_path / "twice.xlsx", rows), author="test")
+    assert imported.summary is None
+    assert {i.code for i in imported.result.errors} == {"duplicate-row"}
+    assert len(imported.result.rows) == len(rows) // 2
+    assert _state(engine) == before
+
+
 def test_a_dry_run_writes_nothing(engine, tmp_path: Path) -> None:
     before = _state(engine)
     imported = import_file(engine, _book(tmp_path / "dry.xlsx", _good_rows(2110)), dry_run=True)

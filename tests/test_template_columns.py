@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loaders import checks, template
+from loaders import checks, load_sheets, template
 from loaders.quantities import QuantityError, quantity_parts
 from loaders.reference import Reference
 from loaders.result import LoadResult, RowPart, TidyColumns
@@ -309,3 +309,39 @@ def test_the_store_writes_columns_as_it_writes_dicts(engine) -> None:  # type: i
             )))  # fmt: skip
             session.rollback()
     assert written[0] == written[1] and len(written[0][1]) >= 3
+
+
+@pytest.mark.parametrize("bad_at", [None, 1700])
+def test_rows_handed_on_before_their_repeat_check(
+    ref: Reference, monkeypatch: pytest.MonkeyPatch, bad_at: int | None
+) -> None:
+    """Streamed to a store, batches whose rows all read go before their repeat check (done
+    once every sheet is handed on): the result and issues are those of reading in order."""
+    monkeypatch.setattr(template, "STREAM_ROWS", 300)
+    rng = random.Random(3)
+    regions, indicators = ["枣庄", "天津", "山东省"], list(UNITS)
+    rows = [
+        [rng.choice(regions), rng.choice(indicators), 1990 + i % 40, i + 0.5, "", "", ""]
+        for i in range(3000)
+    ]  # repeats: 3 × 6 × 40 keys for 3000 rows
+    if bad_at is not None:
+        rows[bad_at][0] = "未知市"  # from here on, rows go in order
+    sheets = [Sheet("长表", [HEADER, *rows]), Sheet("另一表", [HEADER, *rows[:50]])]
+    in_order = load_sheets(sheets, ref, LoadOptions())
+    streamed: list[RowPart] = []
+    held = load_sheets(sheets, ref, LoadOptions(), on_rows=streamed.append)
+    assert held.issues == in_order.issues and held.rows == in_order.rows
+    assert sum(i.code == "duplicate-row" for i in held.issues) > 2000
+    assert any(isinstance(p, TidyColumns) for p in streamed)
+    handed = LoadResult()
+    for part in streamed:
+        if isinstance(part, TidyColumns):
+            handed.add_columns(part)
+        else:
+            for row in part:
+                handed.add_row(row)
+    # every row kept was handed on (and the repeats too: their error keeps them from a store)
+    places = {(r["_sheet"], r["_row"]) for r in handed.rows}
+    assert {(r["_sheet"], r["_row"]) for r in held.rows} <= places
+    if bad_at is None:  # every batch went before its repeat check, repeats and all
+        assert len(places) == len(rows) + 50 > len(held.rows)
