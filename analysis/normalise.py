@@ -29,7 +29,12 @@ NATION = "100000"
 
 
 class NotComparable(ValueError):
-    """The measure makes no sense for this indicator (a share of a non-additive figure)."""
+    """The measure makes no sense for this indicator; ``reason`` names why (a catalogue key:
+    ``not_additive``, ``itself``, ``percent``, ``unknown``)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -44,13 +49,13 @@ class MeasureUnit:
 def check_measure(measure: str, indicator: Mapping) -> None:
     """Raise NotComparable when ``measure`` cannot apply to ``indicator``."""
     if measure not in MEASURES:
-        raise NotComparable(f"unknown measure {measure!r}")
+        raise NotComparable("unknown")
     if measure.startswith("share_") and not _is_true(indicator.get("additive")):
-        raise NotComparable("share of a figure that does not add up")
+        raise NotComparable("not_additive")
     if measure in {"per_capita", "per_area"} and indicator.get("code") == MEASURES[measure]:
-        raise NotComparable("a figure divided by itself")
+        raise NotComparable("itself")
     if measure != "absolute" and indicator.get("unit") == "percent":
-        raise NotComparable("a percentage is already relative")
+        raise NotComparable("percent")
 
 
 def measure_unit(measure: str, factor: float, unit: str, labels: Mapping[str, str]) -> MeasureUnit:

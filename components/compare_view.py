@@ -14,18 +14,14 @@ from dash import dcc, html
 
 from analysis.normalise import MeasureUnit, gaps, substitutions, year_ranges
 from components.alerts import create_alert
+from components.figures import GRAPH_CONFIG
 from components.tables import create_grid
 from figures.compare import PROJECTED, bar_chart, line_chart, value_label
 from figures.format import format_quantity
 from i18n import pick, t
 from store.periods import parse_period
 
-GRAPH_CONFIG = {
-    "displaylogo": False,
-    "responsive": True,
-    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-}
-TABS = ("line", "bar", "table", "rank", "map")
+TABS = ("line", "bar", "table", "rank")
 TOP = 10  # ranking rows shown besides the regions chosen
 
 
@@ -44,7 +40,6 @@ class CompareData:
     missing_regions: list[str] = field(default_factory=list)  # names: no figure at all
     rankings: list[tuple[str, pd.DataFrame]] = field(default_factory=list)  # (level, ranked)
     rank_year: int | None = None
-    map_figure: object | None = None
     tab: str = "line"
     #: sources of the denominators used (population, area, the province's figures): (zh, en)
     extra_sources: list[tuple[str, str]] = field(default_factory=list)
@@ -101,16 +96,6 @@ def create_results(data: CompareData) -> list[object]:
         dbc.Tab(create_table(df, data), label=t("compare.table", lang), tab_id="table"),
         dbc.Tab(create_ranking(data), label=t("compare.rank", lang), tab_id="rank"),
     ]
-    if data.map_figure is not None:
-        tabs.append(
-            dbc.Tab(
-                dcc.Graph(
-                    id="compare-map", figure=data.map_figure, config=GRAPH_CONFIG, className="chart"
-                ),
-                label=t("compare.map", lang),
-                tab_id="map",
-            )
-        )
     ids = {tab.tab_id for tab in tabs}
     missing = (
         [

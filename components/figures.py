@@ -10,6 +10,19 @@ from figures.format import format_quantity
 from i18n import pick, t
 from store.periods import parse_period
 
+#: what every chart's toolbar offers: no plotly logo, no lasso/box selection
+GRAPH_CONFIG: dict[str, object] = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+}
+#: a toolbar with only the PNG download: it never covers a title on a phone
+COMPACT_GRAPH_CONFIG: dict[str, object] = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtons": [["toImage"]],
+}
+
 
 def create_figure_card_body(row: pd.Series, indicator: pd.Series, lang: str) -> list[object]:
     status = row.get("status", "reported")

@@ -7,6 +7,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
+# only the PNG download: the full mode bar covers the title of a phone-width chart
+from components.figures import COMPACT_GRAPH_CONFIG as GRAPH_CONFIG
 from components.shell import create_facts
 from components.urls import href
 from figures.format import format_number, format_quantity
@@ -14,9 +16,6 @@ from figures.projects import class_bars
 from i18n import pick, t
 from store.periods import parse_period
 from store.queries_projects import UNSTATED, reported_classes, sum_with_qualifier
-
-# only the PNG download: the full mode bar covers the title of a phone-width chart
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtons": [["toImage"]]}
 
 
 def create_event_card(

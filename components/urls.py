@@ -37,5 +37,13 @@ def parse_rev(value: str | int | None) -> int | None:
     return rev if rev > 0 else None
 
 
+def parse_int(value: str | None) -> int | None:
+    """A whole-number URL parameter (a year), else None."""
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
 def split_list(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(",") if v.strip()]

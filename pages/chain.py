@@ -9,6 +9,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from components.alerts import create_alert, guarded
 from components.controls import create_dropdown
+from components.figures import COMPACT_GRAPH_CONFIG
 from components.shell import create_page
 from components.tables import create_grid
 from components.urls import parse_rev, search, split_list
@@ -33,7 +34,6 @@ dash.register_page(
 
 DEFAULT_REGIONS = ["370400", "320400", "420100", "120000"]
 # only the PNG download: the full mode bar covers the title of a phone-width chart
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtons": [["toImage"]]}
 
 
 def parse_year(value: str | None) -> int | None:
@@ -133,7 +133,7 @@ def _results(frame: pd.DataFrame, ind: pd.DataFrame, lang: str, up_to: int | Non
     missing = links_without_indicators()
     return [
         _completeness_cards(frame, lang),
-        dcc.Graph(id="chain-chart", figure=figure, config=GRAPH_CONFIG, className="chart"),
+        dcc.Graph(id="chain-chart", figure=figure, config=COMPACT_GRAPH_CONFIG, className="chart"),
         html.P(source_line, className="small text-muted mt-2", id="chain-source"),
         *[html.P(n, className="small text-muted") for n in notes],
         html.P(

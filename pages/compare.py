@@ -17,7 +17,7 @@ from components.alerts import create_alert, guarded
 from components.compare_view import TABS, CompareData, create_results, measure_name
 from components.controls import create_dropdown
 from components.shell import create_page
-from components.urls import parse_rev, search, split_list
+from components.urls import parse_int, parse_rev, search, split_list
 from figures.format import display_unit
 from i18n import norm_lang, pick, t
 from store import queries, queries_compare
@@ -31,13 +31,6 @@ dash.register_page(
 DEFAULT_INDICATOR = "resident_population"
 DEFAULT_REGIONS = ["370400", "120000", "320400", "420100"]
 LEVELS = ("province", "city", "county")  # ranked among peers; the nation has none
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 @guarded
@@ -75,7 +68,7 @@ def layout(
     }
     bounds = queries.year_bounds(engine, code, as_of) if code in catalogue.index else None
     lo, hi = bounds or (2010, 2030)
-    y0, y1 = _int(start) or lo, _int(end) or hi
+    y0, y1 = parse_int(start) or lo, parse_int(end) or hi
     controls = _controls(engine, lang, catalogue, as_of, code, region_codes, (lo, hi), (y0, y1))
     measure_controls = _measure_controls(lang, measure, log)
     title = t("compare.title", lang)
@@ -176,14 +169,12 @@ def _denominator_sources(series: pd.DataFrame, den: pd.DataFrame | None) -> list
 
 
 def _not_comparable(measure: str, indicator: str, exc: NotComparable, lang: str) -> str:
-    reason = str(exc)
-    key = "not_additive" if "add up" in reason else "itself" if "itself" in reason else "percent"
     return t(
         "compare.not_comparable",
         lang,
         measure=measure_name(measure, lang),
         indicator=indicator,
-        reason=t(f"compare.reasons.{key}", lang),
+        reason=t(f"compare.reasons.{exc.reason}", lang),
     )
 
 

@@ -9,9 +9,10 @@ from dash import Input, Output, State, callback, dcc, html
 
 from components.alerts import create_alert, guarded
 from components.controls import create_dropdown
+from components.figures import GRAPH_CONFIG as BASE_GRAPH_CONFIG
 from components.shell import create_page
 from components.tables import create_grid
-from components.urls import href, parse_rev, search
+from components.urls import href, parse_int, parse_rev, search
 from figures.format import display_unit, format_quantity
 from figures.map import PROJECTED, choropleth, missing_note
 from i18n import norm_lang, pick, t
@@ -37,21 +38,12 @@ DEFAULT_LEVEL = "province"
 # the map is about 1.5 times as wide as high; the title and the source lines take ~250 px
 MAP_HEIGHT = "clamp(480px, calc(min(100vw, 960px) * 0.68 + 250px), 700px)"
 GRAPH_CONFIG = {
-    "displaylogo": False,
-    "responsive": True,
+    **BASE_GRAPH_CONFIG,
     "scrollZoom": False,  # a page scrolled on a phone must not zoom the map instead
-    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
     # plotly.js asks for a base map (topojson) even when all its layers are hidden; by default
     # from cdn.plot.ly. The app serves an empty one itself: the boundaries are our GeoJSON.
     "topojsonURL": "/assets/topojson/",
 }
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 @guarded
@@ -72,7 +64,7 @@ def layout(
     code = indicator or DEFAULT_INDICATOR
     known = code in catalogue.index
     years = map_years(engine, code, codes, as_of) if known else map_years(engine, "", [], as_of)
-    chosen = _int(year) or default_year(years)
+    chosen = parse_int(year) or default_year(years)
     params = {"indicator": code, "level": level, "year": chosen, "rev": as_of}
     available = set(indicators_on_map(engine, codes, as_of)) | ({code} if known else set())
     controls = _controls(lang, catalogue, available, code, level, years, chosen)

@@ -78,7 +78,7 @@ def layout(
     reg = queries.regions(engine, [code]).iloc[0]
     name = pick(lang, reg["name_zh"], reg["name_en"])
     past = queries.region_history(engine, code, as_of)
-    figures = past.groupby("indicator_code", sort=False).tail(1).reset_index(drop=True)
+    figures = queries.latest_per_indicator(past)
     changes, histories = headline.changes(past), headline.history(past)
     ind = queries.indicators(engine)
     as_of_date = queries.revision_date(engine, as_of)

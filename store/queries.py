@@ -182,7 +182,11 @@ def observations(
 
 def headline(engine: Engine, region_code: str, as_of: int | None = None) -> pd.DataFrame:
     """The latest figure of each indicator for a region (projections and targets excluded)."""
-    df = region_history(engine, region_code, as_of)
+    return latest_per_indicator(region_history(engine, region_code, as_of))
+
+
+def latest_per_indicator(df: pd.DataFrame) -> pd.DataFrame:
+    """The last row of each indicator in a region's history (oldest period first)."""
     if df.empty:
         return df
     return df.groupby("indicator_code", sort=False).tail(1).reset_index(drop=True)

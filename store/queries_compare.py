@@ -17,8 +17,6 @@ from store.models import Observation, Region
 from store.periods import parse_period
 from store.queries import _frame, compare_series, live
 
-LEVEL_ORDER = ("nation", "province", "city", "county")
-
 
 def denominators(
     engine: Engine,
