@@ -422,7 +422,7 @@ def _sheet(wb: pc.CalamineWorkbook, name: str, file: str, options: LoadOptions) 
             "too-many-rows", file=file, sheet=name, rows=f"{rows:,}", limit=f"{options.max_rows:,}"
         )
     cells: list[list[CellValue]] = sheet.to_python(skip_empty_area=False) if rows else []
-    width = max((len(r) for r in cells), default=0)
+    width = len(cells[0]) if cells else 0  # calamine's range is a rectangle
     return Sheet(name, cells, _merged(sheet.merged_cell_ranges, len(cells), width), source=file)
 
 

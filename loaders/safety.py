@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import queue
 import re
+import struct
 import threading
 import zipfile
 import zlib
@@ -25,6 +26,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
+
+from isal import isal_zlib
 
 from i18n import t
 from loaders.result import Issue
@@ -371,6 +374,9 @@ class _Chunks:
         self.thread.join()
 
     def _read(self, size: int = CHUNK) -> Iterator[bytes]:
+        if self.info.compress_type == zipfile.ZIP_DEFLATED and not self.info.flag_bits & 0x61:
+            yield from _inflate(self.zf, self.info, size)
+            return
         with self.zf.open(self.info) as fh:
             first = PROLOG_WINDOW
             while chunk := fh.read(first or size):
@@ -395,6 +401,51 @@ class _Chunks:
             for i in range(0, len(read), size):  # a regular expression holds the GIL: not long
                 yield read, i, min(i + size, len(read))
             size = CHUNK
+
+
+_LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature … file name length, extra field length
+
+
+def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, size: int) -> Iterator[bytes]:
+    """A deflated part's bytes, ``size`` at a time (the first PROLOG_WINDOW long), inflated by
+    ISA-L (about twice as fast as zlib) with the checks ``ZipFile.open`` makes: the local
+    header's signature and name, never more bytes than the directory says, its size and CRC-32.
+    (Encrypted or patched parts are left to ``ZipFile.open``, which refuses them.)
+    """
+    fp = zf.fp
+    if fp is None:
+        raise zipfile.BadZipFile("closed")
+    fp.seek(info.header_offset)
+    head = fp.read(_LOCAL_HEADER.size)
+    if len(head) != _LOCAL_HEADER.size:
+        raise zipfile.BadZipFile("truncated local header")
+    signature, name_length, extra_length = _LOCAL_HEADER.unpack(head)
+    if signature != b"PK\x03\x04":
+        raise zipfile.BadZipFile("bad local header")
+    encoding = "utf-8" if info.flag_bits & 0x800 else "cp437"
+    if fp.read(name_length) != info.orig_filename.encode(encoding):
+        raise zipfile.BadZipFile("the local header names another part")
+    fp.seek(extra_length, 1)
+    raw = fp.read(info.compress_size)
+    if len(raw) != info.compress_size:
+        raise zipfile.BadZipFile("truncated part")
+    inflate = isal_zlib.decompressobj(-15)
+    left, crc, want, data = info.file_size, 0, PROLOG_WINDOW, raw
+    while not inflate.eof:
+        before = len(data)
+        chunk = inflate.decompress(data, min(want, left + 1))  # left + 1: one too many shows
+        data, want = inflate.unconsumed_tail, size
+        if not chunk:
+            if not before or len(data) == before:  # no input left, or no progress: truncated
+                break
+            continue
+        left -= len(chunk)
+        if left < 0:
+            raise zipfile.BadZipFile("more bytes than the directory says")
+        crc = isal_zlib.crc32(chunk, crc)
+        yield chunk
+    if not inflate.eof or left or crc != info.CRC:
+        raise zipfile.BadZipFile("bad size or CRC")
 
 
 class _Abnormal(Exception):

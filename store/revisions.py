@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
-from itertools import chain, compress, repeat
-from operator import is_not, itemgetter
+from itertools import chain, compress
+from operator import itemgetter
 
 import pandas as pd
 from sqlalchemy import Engine, Index, func, insert, select, text, update
@@ -332,7 +332,7 @@ class RevisionWriter:
         if current:
             keys = rows.keys if same and rows.keys is not None else None
             keys = keys or list(zip(rows.entity_code, rows.indicator_code, texts))
-            hits = list(compress(range(n), map(is_not, map(current.get, keys), repeat(None))))
+            hits = list(compress(range(n), map(current.__contains__, keys)))
             if hits and (keep := self._keep(current, keys, hits, rows, closed)):
                 columns = [list(compress(column, keep)) for column in columns]
         code, indicator, text, kind, year, value, qualifier, written, source, row, factor = columns

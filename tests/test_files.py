@@ -11,6 +11,7 @@ import re
 import shutil
 import threading
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -334,3 +335,57 @@ def test_a_failing_inflate_thread_is_a_refusal_and_stops(tmp_path: Path, monkeyp
     before = threading.active_count()
     assert _scanned(path) == "corrupt-file"
     assert threading.active_count() == before
+
+
+def _central_entry(data: bytes, part: str) -> int:
+    """Where the central directory entry of ``part`` starts."""
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        name_length = int.from_bytes(data[at + 28 : at + 30], "little")
+        if data[at + 46 : at + 46 + name_length] == part.encode():
+            return at
+        at = data.find(b"PK\x01\x02", at + 46)
+    raise AssertionError(part)
+
+
+@pytest.mark.parametrize(
+    ("field", "change"),
+    [(16, lambda v: v ^ 1), (24, lambda v: v - 10), (24, lambda v: v + 10)],
+    ids=["crc", "size-too-small", "size-too-large"],
+)
+def test_a_part_unlike_its_directory_entry_is_corrupt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, field: int, change
+) -> None:  # type: ignore[no-untyped-def]
+    """The scan inflates a part itself (ISA-L): a CRC or size that does not match the zip's
+    directory is a refusal, threaded or not, as ``ZipFile.open`` would make it."""
+    rows = [[f"值{i}", i] for i in range(3000)]
+    data = bytearray(zip_bytes(xlsx({"S": sheet_xml(rows)})))
+    at = _central_entry(bytes(data), "xl/worksheets/sheet1.xml") + field
+    value = int.from_bytes(data[at : at + 4], "little")
+    data[at : at + 4] = change(value).to_bytes(4, "little")
+    path = tmp_path / "lying.xlsx"
+    path.write_bytes(bytes(data))
+    for threaded in (1 << 40, 0):
+        monkeypatch.setattr(safety, "THREADED_PART", threaded)
+        assert _scanned(path) == "corrupt-file", threaded
+
+
+def test_the_scan_inflates_every_part_as_zipfile_does() -> None:
+    """Every part of every zipped fixture, inflated by the scan's reader, equals ZipFile.read."""
+    zipped = [p for p in sorted(HOSTILE.iterdir()) if p.read_bytes()[:2] == b"PK"]
+    checked = 0
+    for path in zipped:
+        if not zipfile.is_zipfile(path):
+            continue
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                deflated = info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 1
+                if not deflated or info.file_size > 1 << 20:
+                    continue
+                try:
+                    want = zf.read(info)
+                except (zipfile.BadZipFile, zlib.error, EOFError):
+                    continue
+                assert b"".join(safety._inflate(zf, info, 97)) == want, (path.name, info)
+                checked += 1
+    assert checked > 20
