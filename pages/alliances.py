@@ -1,144 +1,199 @@
-"""联盟: each alliance with its founding date, host region, members by type and experts."""
+"""联盟: alliances compared (members by type over the years, host regions, sums of the members'
+figures), then each alliance with its facts and members, each member a link to its own page.
+
+The view is in the URL: ``?alliances=a,b`` (the alliances compared; none: all of them),
+``indicator=`` (whose members' figures are summed), ``lang``, ``rev``.
+"""
 
 from __future__ import annotations
+
+from urllib.parse import parse_qsl
 
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import dcc, html
+from dash import Input, Output, State, callback, html
+from dash.exceptions import PreventUpdate
 
-from components.alerts import guarded
-from components.shell import create_facts, create_page
-from components.urls import href, parse_rev
-from figures.alliance import members_by_kind
-from figures.format import format_quantity
+from analysis.alliances import counted
+from components.alerts import create_alert, guarded
+from components.alliance_cards import create_alliance_card
+from components.alliance_compare import (
+    create_composition,
+    create_growth,
+    create_hosts,
+    create_sums,
+    sum_indicator_options,
+)
+from components.controls import create_dropdown
+from components.shell import create_page
+from components.urls import parse_rev, search, split_list
 from i18n import norm_lang, pick, t
-from store import queries
+from store import queries, queries_alliances
 from store.db import get_engine
 
 PATH = "/alliances"
-MIN_MEMBERS_FOR_CHART = 3  # fewer named members say more as a list than as bars
+DEFAULT_INDICATOR = "cell_capacity"
+#: categories of indicators an organisation can have figures of (not land area, population …)
+SUM_CATEGORIES = ("capacity", "enterprises", "innovation", "investment", "output", "energy")
 dash.register_page(
     __name__, path=PATH, title="联盟 · 电池产业集群统计看板", name="alliances", order=2
 )
 
 
 @guarded
-def layout(lang: str = "zh", rev: str | None = None, **_: str) -> html.Div:
+def layout(
+    lang: str = "zh",
+    alliances: str | None = None,
+    indicator: str | None = None,
+    rev: str | None = None,
+    **_: str,
+) -> html.Div:
     lang = norm_lang(lang)
     as_of = parse_rev(rev)
     engine = get_engine()
-    alliances = queries.alliances(engine)
-    members = queries.members(engine)
-    figures = queries.observations(engine, entity_type="alliance", as_of=as_of)
+    every = queries_alliances.alliances(engine)
+    wanted = split_list(alliances)
+    known = set(every["code"]) if not every.empty else set()
+    chosen = [c for c in every["code"] if c in wanted] if wanted else list(every["code"])
     ind = queries.indicators(engine)
-    cards = [
-        _card(
-            a,
-            members[members["alliance_code"] == a["code"]] if not members.empty else members,
-            figures[figures["entity_code"] == a["code"]],
-            ind,
-            lang,
-        )
-        for _, a in alliances.iterrows()
+    code = indicator if indicator in ind.index else DEFAULT_INDICATOR
+    params = {
+        "alliances": chosen if wanted else None,
+        "indicator": None if code == DEFAULT_INDICATOR else code,
+        "rev": as_of,
+    }
+    body: list[object] = [
+        html.P(t("alliances.intro", lang), className="text-muted"),
+        _controls(every, params, code, ind, lang),
     ]
-    return create_page(lang, PATH, {"rev": as_of}, t("alliances.title", lang), *cards)
+    body += [
+        create_alert(t("alliances.unknown_alliance", lang, alliance=w))
+        for w in wanted
+        if w not in known
+    ]
+    if indicator and indicator not in ind.index:
+        body.append(create_alert(t("common.unknown_indicator", lang, indicator=indicator)))
+    if as_of:
+        body.append(html.P(t("alliances.as_of_members", lang), className="small text-muted"))
+    if not chosen:
+        body.append(create_alert(t("alliances.none", lang), color="info"))
+        return create_page(lang, PATH, params, t("alliances.title", lang), *body)
+    shown = every.set_index("code", drop=False).loc[chosen]
+    names = {c: pick(lang, shown.loc[c, "name_zh"], shown.loc[c, "name_en"]) for c in chosen}
+    members = queries_alliances.memberships(engine, chosen)
+    members_now = counted(members)
+    figures = queries.observations(engine, entity_type="alliance", entity_codes=chosen, as_of=as_of)
+    reported = figures[figures["indicator_code"] == "alliance_members"]
+    org_figures = queries_alliances.organisation_figures(
+        engine, sorted(set(members_now["name_zh"])), [code], as_of
+    )
+    named_counts = members_now.groupby("alliance_code").size().to_dict()
+    body += [
+        html.H2(t("alliances.compare_heading", lang), className="h4 mt-3"),
+        create_composition(members_now, names, lang),
+        create_growth(members_now, shown, reported, names, lang),
+        html.H2(t("alliances.hosts_heading", lang), className="h4 mt-3"),
+        create_hosts(shown, named_counts, reported, ind, lang),
+        html.H2(t("alliances.sum_heading", lang), className="h4 mt-3", id="alliances-sum-heading"),
+        *create_sums(members_now, org_figures, ind.loc[code], names, lang),
+        html.H2(t("alliances.each_heading", lang), className="h4 mt-4"),
+        *[
+            create_alliance_card(
+                shown.loc[c],
+                members[members["alliance_code"] == c],
+                figures[figures["entity_code"] == c],
+                ind,
+                lang,
+                as_of,
+            )
+            for c in chosen
+        ],
+        html.P(t("compare.share_link", lang), className="small text-muted"),
+    ]
+    return create_page(lang, PATH, params, t("alliances.title", lang), *body)
 
 
-def _card(
-    a: pd.Series, members: pd.DataFrame, figures: pd.DataFrame, ind: pd.DataFrame, lang: str
-) -> dbc.Card:
-    name = pick(lang, a["name_zh"], a["name_en"])
-    source = pick(lang, a["source_title_zh"], a["source_title_en"])
-    facts = [
-        (t("alliances.founded", lang), str(a["founded"]) if a["founded"] else "—"),
-        (t("alliances.host", lang), pick(lang, a["host_name_zh"] or "—", a["host_name_en"])),
+def _controls(
+    every: pd.DataFrame, params: dict, code: str, ind: pd.DataFrame, lang: str
+) -> dbc.Row:
+    alliance_items = [
+        {"label": pick(lang, a["name_zh"], a["name_en"]), "value": a["code"]}
+        for _, a in every.iterrows()
     ]
-    for _, f in figures.iterrows():
-        facts.append(
-            (
-                pick(
-                    lang,
-                    ind.loc[f["indicator_code"], "name_zh"],
-                    ind.loc[f["indicator_code"], "name_en"],
-                ),
-                f"{format_quantity(f['value'], f['qualifier'], ind.loc[f['indicator_code']], lang)}"
-                f"（{t('common.as_written', lang)}：{f['value_as_written']}）",
-            )
-        )
-    named = members[members["role"] != "expert"] if not members.empty else members
-    experts = members[members["role"] == "expert"] if not members.empty else members
-    body = [
-        html.Div(t(f"alliances.kind.{a['kind']}", lang), className="badge text-bg-info mb-2"),
-        html.P(pick(lang, a["description_zh"], a["description_en"]), className="mb-2"),
-        create_facts(facts, 4, "alliance-facts"),
-    ]
-    if len(named) >= MIN_MEMBERS_FOR_CHART:
-        body.append(
-            dcc.Graph(
-                figure=members_by_kind(
-                    named,
-                    lang,
-                    title=t("alliances.members_by_type", lang),
-                    source_line=t("common.source_line", lang, sources=source),
-                ),
-                config={"displaylogo": False, "responsive": True},
-                className="chart",
-            )
-        )
-    if not named.empty:
-        body += [
-            html.H4(t("alliances.named_members", lang), className="h6 mt-3"),
-            html.Ul(
+    return dbc.Row(
+        [
+            dbc.Col(
                 [
-                    html.Li(
-                        [
-                            pick(lang, m["name_zh"], m["name_en"]),
-                            html.Span(
-                                f" · {t('alliances.role.' + m['role'], lang)} · "
-                                f"{t('alliances.orgkind.' + m['kind'], lang)}",
-                                className="text-muted small",
-                            ),
-                        ]
-                    )
-                    for _, m in named.iterrows()
+                    dbc.Label(t("alliances.pick", lang), html_for="alliances-pick"),
+                    create_dropdown(
+                        "alliances-pick",
+                        lang,
+                        options=alliance_items,
+                        value=params["alliances"] or [],
+                        multi=True,
+                        placeholder=t("alliances.all", lang),
+                    ),
                 ],
-                className="member-list",
+                xs=12,
+                md=8,
             ),
-        ]
-    else:
-        body.append(html.P(t("alliances.none_named", lang), className="text-muted"))
-    if not experts.empty:
-        body += [
-            html.H4(t("alliances.experts", lang), className="h6 mt-3"),
-            html.Ul(
+            dbc.Col(
                 [
-                    html.Li(
-                        [
-                            pick(lang, m["name_zh"], m["name_en"]),
-                            html.Span(
-                                f" · {pick(lang, m['title_zh'], m['title_en'])}",
-                                className="text-muted small",
-                            ),
-                        ]
-                    )
-                    for _, m in experts.iterrows()
+                    dbc.Label(t("alliances.sum_indicator", lang), html_for="alliances-indicator"),
+                    create_dropdown(
+                        "alliances-indicator",
+                        lang,
+                        options=sum_indicator_options(ind, SUM_CATEGORIES, lang),
+                        value=code,
+                        clearable=False,
+                    ),
                 ],
-                className="expert-list",
+                xs=12,
+                md=4,
             ),
-        ]
-    body.append(
-        html.P(
-            [
-                t("common.source", lang),
-                "：",
-                dcc.Link(source, href=href("/sources", {"lang": lang, "source": a["source_key"]})),
-            ],
-            className="small text-muted mb-0",
-        )
+        ],
+        className="mb-3 g-3",
     )
-    return dbc.Card(
-        [dbc.CardHeader(html.H2(name, className="h5 mb-0")), dbc.CardBody(body)],
-        className="mb-4 alliance-card",
-        id=a["code"],
+
+
+@callback(
+    Output("_pages_location", "search", allow_duplicate=True),
+    Input("alliances-pick", "value"),
+    Input("alliances-indicator", "value"),
+    State("_pages_location", "search"),
+    State("page-lang", "data"),
+    State("page-rev", "data"),
+    prevent_initial_call=True,
+)
+def update_view(
+    picked: list[str] | None,
+    indicator: str | None,
+    current: str | None,
+    lang: str,
+    rev: int | None,
+) -> str:
+    """Any change of the controls becomes the URL; the page redraws from it. When the controls
+    first appear they still say what the URL says: nothing changes, no history entry is made."""
+    new = search(
+        {
+            "lang": lang,
+            "rev": rev,
+            "alliances": picked or [],
+            "indicator": None if indicator in (None, "", DEFAULT_INDICATOR) else indicator,
+        }
     )
+    if _query(new) == _query(current):
+        raise PreventUpdate
+    return new
+
+
+def _query(text: str | None) -> dict[str, str]:
+    """The parameters of a ``?…`` string as they matter: Chinese is the default language, and
+    the alliances compared are a set (a link may list them in any order)."""
+    found = {}
+    for key, value in parse_qsl((text or "").lstrip("?")):
+        if key == "lang" and value == "zh":
+            continue
+        found[key] = ",".join(sorted(split_list(value))) if key == "alliances" else value
+    return found
