@@ -10,12 +10,14 @@ import logging
 import socket
 
 import dash
-import diskcache
 
 from auth import init_auth
 from cli import register_commands
 from components.shell import create_root_layout, register_clientside
+from exports.web import register_exports
 from i18n import t
+from serve.background import background_manager, make_celery
+from serve.shared_cache import init_shared_cache
 from settings import Settings, load_settings
 from store import db
 from store.db import StartupError
@@ -26,6 +28,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     """The Dash app on an initialised database (migrated, and filled on first run)."""
     settings = settings or load_settings()
     db.init(settings)
+    celery = make_celery(settings)  # None without REDIS_URL
     app = dash.Dash(
         __name__,
         use_pages=True,
@@ -34,24 +37,19 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         serve_locally=True,
         suppress_callback_exceptions=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
-        background_callback_manager=_background_manager(settings),
+        background_callback_manager=background_manager(settings, celery),
     )
+    app.server.extensions["celery"] = celery
     app.layout = create_root_layout
     register_clientside(app)
     app.server.config["SETTINGS"] = settings
     app.server.config["MAX_CONTENT_LENGTH"] = request_limit(settings.max_upload_bytes)
     app.server.secret_key = settings.secret_key or None
+    init_shared_cache(app.server, settings)
     init_auth(app.server, settings)
     register_commands(app.server)
+    register_exports(app.server)  # downloads; Chromium warmed on the first request
     return app
-
-
-def _background_manager(settings: Settings) -> dash.DiskcacheManager:
-    """Background callbacks (the upload check) run in forked processes; their progress and
-    results pass through a disk cache under the instance folder, shared by every worker."""
-    folder = settings.instance_dir / "cache"
-    folder.mkdir(parents=True, exist_ok=True)
-    return dash.DiskcacheManager(diskcache.Cache(str(folder)))
 
 
 def _check_port(host: str, port: int) -> None:
@@ -69,6 +67,7 @@ try:
 except StartupError as error:
     error.exit()
 server = app.server
+celery_app = server.extensions["celery"]  # ``make worker``: celery -A app:celery_app worker
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s %(message)s")

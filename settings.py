@@ -25,6 +25,13 @@ class Settings:
     session_hours: float = 8.0
     session_cookie_secure: bool = False
     max_upload_bytes: int = 20 * 1024 * 1024  # MAX_UPLOAD_MB: the largest workbook accepted
+    # REDIS_URL: shared caches and background callbacks (Celery) for several workers/machines
+    redis_url: str = field(default="", repr=False)
+    # exported charts and briefing packs name (and show the logo of) the bureau that made them
+    bureau_name_zh: str = ""  # BUREAU_NAME; empty: the dashboard's own name
+    bureau_name_en: str = ""  # BUREAU_NAME_EN
+    bureau_logo: Path | None = None  # BUREAU_LOGO: a PNG or JPEG file
+    warm_exports: bool = True  # EXPORT_WARM=0: do not start Chromium before the first export
 
     @property
     def uses_default_database(self) -> bool:
@@ -48,6 +55,11 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         session_hours=float(env.get("SESSION_HOURS") or 8),
         session_cookie_secure=_flag(env.get("SESSION_COOKIE_SECURE")),
         max_upload_bytes=_megabytes(env.get("MAX_UPLOAD_MB"), 20),
+        redis_url=env.get("REDIS_URL", "").strip(),
+        bureau_name_zh=env.get("BUREAU_NAME", "").strip(),
+        bureau_name_en=env.get("BUREAU_NAME_EN", "").strip(),
+        bureau_logo=Path(env["BUREAU_LOGO"]) if env.get("BUREAU_LOGO") else None,
+        warm_exports=env.get("EXPORT_WARM", "1").strip().lower() not in {"0", "false", "no"},
     )
 
 

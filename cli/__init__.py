@@ -172,5 +172,8 @@ def create_user(name: str, role: str, password: str) -> None:
 
 
 def register_commands(server: Flask) -> None:
+    from cli.export import export_cli
+
     server.cli.add_command(data_cli)
     server.cli.add_command(users_cli)
+    server.cli.add_command(export_cli)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 import pandas as pd
+import plotly.graph_objects as go
 from dash import dcc, html
 
 # only the PNG download: the full mode bar covers the title of a phone-width chart
@@ -43,50 +44,19 @@ def create_event_card(
         else t("common.unknown_date", lang)
     )
     facts.insert(0, (t("projects.col.signed_on", lang), when))
-    sources = list(
-        dict.fromkeys(pick(lang, z, e) for z, e in zip(g["source_title_zh"], g["source_title_en"]))
-    )
-    source_line = t("common.source_line", lang, sources="；".join(sources))
     body: list[object] = [create_facts(facts, 4, "projects-facts")]
-    classes = reported_classes(g)
     notes = []
     if (g["qualifier"] != "exact").any():
         notes.append(t("qualifier.note", lang))
-    chart_notes: list[str] = []  # what the chart itself needs to be read right
-    if not classes.empty:
-        if "under_1b" not in set(classes["size_class"]):
-            chart_notes.append(t("projects.no_under_1b_note", lang))
-        if UNSTATED in set(classes["size_class"]):
-            stated = classes[~classes["derived"]]["count"]
-            total = g[g["indicator_code"] == "signed_projects"]["value"].iloc[-1]
-            chart_notes.append(
-                t(
-                    "projects.unstated_note",
-                    lang,
-                    total=format_number(total),
-                    classes=" − ".join(format_number(v) for v in stated),
-                    rest=format_number(classes[classes["derived"]]["count"].iloc[0]),
-                )
-            )
-        status = classes["status"].iloc[0]
-        period = parse_period(str(g["period"].iloc[0])).label(lang)
-        figure = class_bars(
-            classes,
-            lang,
-            title=t("projects.classes_title", lang),
-            subtitle=t(
-                "projects.classes_subtitle",
-                lang,
-                event=name,
-                period=period,
-                status=t(f"status.{status}", lang),
-            ),
-            source_line=source_line,
-            note=" ".join(chart_notes),
-        )
+    chart = event_chart(g, name, lang)
+    chart_notes = chart[1] if chart else []  # what the chart itself needs to be read right
+    if chart:
         body.append(
             dcc.Graph(
-                id=f"projects-classes-{code}", figure=figure, config=GRAPH_CONFIG, className="chart"
+                id=f"projects-classes-{code}",
+                figure=chart[0],
+                config=GRAPH_CONFIG,
+                className="chart",
             )
         )
     mine = all_projects[all_projects["event_code"] == code] if not all_projects.empty else None
@@ -104,6 +74,9 @@ def create_event_card(
             )
         )
     body += [html.P(n, className="small text-muted mb-1") for n in [*notes, *chart_notes]]
+    sources = list(
+        dict.fromkeys(pick(lang, z, e) for z, e in zip(g["source_title_zh"], g["source_title_en"]))
+    )
     source_key = g["source_key"].iloc[0]
     body.append(
         html.P(
@@ -132,3 +105,50 @@ def money_text(value: float | None, qualifier: str, indicator: pd.Series, lang: 
     if value is None:
         return t("projects.unknown", lang)
     return format_quantity(value, qualifier, indicator, lang)
+
+
+def event_source_line(g: pd.DataFrame, lang: str) -> str:
+    sources = list(
+        dict.fromkeys(pick(lang, z, e) for z, e in zip(g["source_title_zh"], g["source_title_en"]))
+    )
+    return t("common.source_line", lang, sources="；".join(sources))
+
+
+def event_chart(g: pd.DataFrame, name: str, lang: str) -> tuple[go.Figure, list[str]] | None:
+    """The chart of an event's projects per size class and the notes it needs (None when the
+    event announced no classes); the page and exports draw it."""
+    classes = reported_classes(g)
+    if classes.empty:
+        return None
+    chart_notes: list[str] = []
+    if "under_1b" not in set(classes["size_class"]):
+        chart_notes.append(t("projects.no_under_1b_note", lang))
+    if UNSTATED in set(classes["size_class"]):
+        stated = classes[~classes["derived"]]["count"]
+        total = g[g["indicator_code"] == "signed_projects"]["value"].iloc[-1]
+        chart_notes.append(
+            t(
+                "projects.unstated_note",
+                lang,
+                total=format_number(total),
+                classes=" − ".join(format_number(v) for v in stated),
+                rest=format_number(classes[classes["derived"]]["count"].iloc[0]),
+            )
+        )
+    status = classes["status"].iloc[0]
+    period = parse_period(str(g["period"].iloc[0])).label(lang)
+    figure = class_bars(
+        classes,
+        lang,
+        title=t("projects.classes_title", lang),
+        subtitle=t(
+            "projects.classes_subtitle",
+            lang,
+            event=name,
+            period=period,
+            status=t(f"status.{status}", lang),
+        ),
+        source_line=event_source_line(g, lang),
+        note=" ".join(chart_notes),
+    )
+    return figure, chart_notes

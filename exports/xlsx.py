@@ -31,11 +31,25 @@ def _cell_value(value: object) -> object:
     return neutralise_text(str(value))
 
 
-def render_xlsx(df: pd.DataFrame, sheet_title: str = "data") -> bytes:
-    """``df`` as an .xlsx workbook (bytes): its column names in a bold first row."""
+def render_xlsx(
+    df: pd.DataFrame,
+    sheet_title: str = "data",
+    header: list[tuple[str, str]] | None = None,
+) -> bytes:
+    """``df`` as an .xlsx workbook (bytes): its column names in a bold first row.
+
+    ``header``: (label, text) rows written above the table (title, unit, source, as-of), then
+    an empty row; the table's header row follows.
+    """
     wb = Workbook(write_only=True)
     ws = wb.create_sheet((sheet_title.translate(_BAD_TITLE) or "data")[:SHEET_TITLE_LENGTH])
     bold = Font(bold=True)
+    for label, text in header or []:
+        cell = WriteOnlyCell(ws, value=_cell_value(label))
+        cell.font = bold
+        ws.append([cell, _cell_value(text)])
+    if header:
+        ws.append([])
     header = []
     for name in df.columns:
         cell = WriteOnlyCell(ws, value=_cell_value(str(name)))

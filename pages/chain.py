@@ -5,10 +5,12 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
+import plotly.graph_objects as go
 from dash import Input, Output, State, callback, dcc, html
 
 from components.alerts import create_alert, guarded
 from components.controls import create_dropdown
+from components.export_menu import create_export_menu
 from components.figures import COMPACT_GRAPH_CONFIG
 from components.shell import create_page
 from components.tables import create_grid
@@ -102,11 +104,15 @@ def layout(
         body.append(create_alert(t("chain.no_regions", lang), color="info"))
     else:
         frame = chain(engine, codes, up_to, as_of)
+        body.append(create_export_menu(PATH, params, lang, [("chain", "")]))
         body += _results(frame, queries.indicators(engine), lang, up_to)
     return create_page(lang, PATH, params, t("chain.title", lang), *body)
 
 
-def _results(frame: pd.DataFrame, ind: pd.DataFrame, lang: str, up_to: int | None) -> list[object]:
+def chain_chart(
+    frame: pd.DataFrame, ind: pd.DataFrame, lang: str, up_to: int | None
+) -> tuple[go.Figure, str, list[str]]:
+    """The chain's heat map, its source line and its notes (the page and exports draw it)."""
     shown = frame[frame["state"] != "unknown"]
     sources = list(
         dict.fromkeys(
@@ -130,6 +136,11 @@ def _results(frame: pd.DataFrame, ind: pd.DataFrame, lang: str, up_to: int | Non
         source_line=source_line,
         note=" ".join(notes[1:]),
     )
+    return figure, source_line, notes
+
+
+def _results(frame: pd.DataFrame, ind: pd.DataFrame, lang: str, up_to: int | None) -> list[object]:
+    figure, source_line, notes = chain_chart(frame, ind, lang, up_to)
     missing = links_without_indicators()
     return [
         _completeness_cards(frame, lang),

@@ -5,10 +5,12 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
+import plotly.graph_objects as go
 from dash import Input, Output, State, callback, dcc, html
 
 from components.alerts import create_alert, guarded
 from components.controls import create_dropdown
+from components.export_menu import create_export_menu
 from components.figures import GRAPH_CONFIG as BASE_GRAPH_CONFIG
 from components.shell import create_page
 from components.tables import create_grid
@@ -94,7 +96,8 @@ def layout(
             )
         )
     df = map_values(engine, code, chosen, codes, as_of)
-    return page(*_results(df, ind, lang, level, chosen))
+    menu = create_export_menu(PATH, params, lang, [("map", "")])
+    return page(menu, *_results(df, ind, lang, level, chosen))
 
 
 def _controls(
@@ -169,7 +172,10 @@ def _controls(
     )
 
 
-def _results(df: pd.DataFrame, ind: pd.Series, lang: str, level: str, year: int) -> list[object]:
+def map_chart(
+    df: pd.DataFrame, ind: pd.Series, lang: str, level: str, year: int
+) -> tuple[go.Figure, str, list[str]]:
+    """The choropleth of ``df``, its source line and its notes (the page and exports draw it)."""
     _, unit = display_unit(ind, lang)
     name = pick(lang, ind["name_zh"], ind["name_en"])
     shown = df[df["value"].notna()]
@@ -196,6 +202,12 @@ def _results(df: pd.DataFrame, ind: pd.Series, lang: str, level: str, year: int)
         source_line=source_line,
         note=" ".join(notes),
     )
+    return figure, source_line, notes
+
+
+def _results(df: pd.DataFrame, ind: pd.Series, lang: str, level: str, year: int) -> list[object]:
+    figure, source_line, notes = map_chart(df, ind, lang, level, year)
+    shown = df[df["value"].notna()]
     gaps = df[df["value"].isna()]
     missing = [pick(lang, z, e) for z, e in zip(gaps["name_zh"], gaps["name_en"])]
     page_notes = [missing_note(missing, lang), *notes]

@@ -10,6 +10,7 @@ from dash import Input, Output, State, callback, dcc, html
 from analysis import headline
 from components.alerts import create_alert, guarded
 from components.controls import create_dropdown
+from components.export_menu import create_export_menu
 from components.figures import create_figure_card_body
 from components.shell import create_page
 from components.urls import href, parse_rev, search
@@ -105,6 +106,8 @@ def layout(
     if figures.empty:
         body.append(create_alert(t("overview.no_figures", lang, region=name), color="info"))
     else:
+        menu_params = {**params, "region": code}
+        body.append(create_export_menu(PATH, menu_params, lang, briefing_region=code))
         figures = figures.merge(
             ind[["code", "category"]], left_on="indicator_code", right_on="code"
         )

@@ -5,10 +5,12 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
+import plotly.graph_objects as go
 from dash import Input, Output, State, callback, dcc, html
 
 from components.alerts import create_alert, guarded
 from components.controls import create_dropdown
+from components.export_menu import create_export_menu
 from components.projects import GRAPH_CONFIG, create_event_card, money_text
 from components.shell import create_page
 from components.tables import create_grid
@@ -26,6 +28,7 @@ from store.queries_projects import (
     event_totals,
     filter_projects,
     projects,
+    reported_classes,
     sum_with_qualifier,
     summarise,
 )
@@ -83,6 +86,7 @@ def layout(
         prefix = descendant_prefix(region_code)
         totals = totals[totals["region_code"].fillna("").str.startswith(prefix)]
     all_projects = projects(engine, as_of)
+    chosen = all_projects
     body.append(html.H2(t("projects.announced", lang), className="h4 mt-3"))
     if totals.empty:
         body.append(create_alert(t("projects.announced_none", lang), color="info"))
@@ -104,7 +108,31 @@ def layout(
         else:
             body += _details(chosen, ind.loc["signed_investment"], by, lang)
     body.append(html.P(t("compare.share_link", lang), className="small text-muted mt-3"))
+    charts = _export_charts(totals, chosen if not all_projects.empty else all_projects, by, lang)
+    if charts:
+        body.insert(2, create_export_menu(PATH, params, lang, charts))
     return create_page(lang, PATH, params, t("projects.title", lang), *body)
+
+
+def _export_charts(
+    totals: pd.DataFrame, chosen: pd.DataFrame, by: str, lang: str
+) -> list[tuple[str, str]]:
+    """(key, label) of each chart the page draws, for its export menu."""
+    charts = [
+        (
+            f"projects-classes-{code}",
+            pick(lang, g["event_name_zh"].iloc[0], g["event_name_en"].iloc[0]),
+        )
+        for code, g in totals.groupby("event_code", sort=False)
+        if not reported_classes(g).empty
+    ]
+    if not chosen.empty:
+        by_label = t(f"projects.by_title.{by}", lang)
+        charts += [
+            (f"projects-{m}", t(f"projects.{m}_title", lang, by=by_label))
+            for m in ("count", "investment")
+        ]
+    return charts
 
 
 def _controls(engine, events: pd.DataFrame, params: dict, by: str, lang: str) -> dbc.Row:  # type: ignore[no-untyped-def]
@@ -182,8 +210,11 @@ def _period(df: pd.DataFrame, lang: str) -> str:
     return text
 
 
-def _details(df: pd.DataFrame, money: pd.Series, by: str, lang: str) -> list[object]:
-    total, qualifier = sum_with_qualifier(df["investment"], df["qualifier"])
+def project_charts(
+    df: pd.DataFrame, money: pd.Series, by: str, lang: str
+) -> tuple[list[tuple[str, go.Figure]], str, list[str]]:
+    """(measure, chart) for the count and the investment of ``df``'s projects grouped ``by``,
+    their source line and notes (the page and exports draw them)."""
     unknown = int(df["investment"].isna().sum())
     notes = []
     if unknown:
@@ -216,14 +247,20 @@ def _details(df: pd.DataFrame, money: pd.Series, by: str, lang: str) -> list[obj
             source_line=source_line,
             note=notes[0] if measure == "investment" and unknown else "",
         )
-        charts.append(
-            dbc.Col(
-                dcc.Graph(
-                    id=f"projects-{measure}", figure=fig, config=GRAPH_CONFIG, className="chart"
-                ),
-                lg=6,
-            )
+        charts.append((measure, fig))
+    return charts, source_line, notes
+
+
+def _details(df: pd.DataFrame, money: pd.Series, by: str, lang: str) -> list[object]:
+    total, qualifier = sum_with_qualifier(df["investment"], df["qualifier"])
+    figures, source_line, notes = project_charts(df, money, by, lang)
+    charts = [
+        dbc.Col(
+            dcc.Graph(id=f"projects-{measure}", figure=fig, config=GRAPH_CONFIG, className="chart"),
+            lg=6,
         )
+        for measure, fig in figures
+    ]
     return [
         html.P(
             t(

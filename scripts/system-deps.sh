@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Debian packages the tests need: Chromium and its driver for browser tests, Noto CJK fonts so
-# that Chinese renders, poppler for PDF checks, PostgreSQL 15 for the store's tests in CI.
+# Debian packages the tests need: Chromium and its driver for browser tests and for chart exports
+# (kaleido drives the system Chromium), Noto CJK fonts so that Chinese renders, poppler for PDF
+# checks, PostgreSQL 15 for the store's tests in CI.
 # Installs only what is missing; needs root (or sudo) only when something is missing.
 set -euo pipefail
 missing=()
