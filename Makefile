@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install install-dev run test lint format system-deps data bench clean
+.PHONY: install install-dev run serve worker test lint format system-deps data bench loadtest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,16 @@ system-deps:
 run: install
 	$(BIN)/python app.py
 
+# Production: gunicorn, several workers on one database (settings from the environment:
+# DEPLOY.md). With REDIS_URL set, also run `make worker` for background callbacks.
+serve: install
+	$(BIN)/gunicorn -c gunicorn.conf.py app:server
+
+worker: install
+	@test -n "$$REDIS_URL" || { echo "REDIS_URL 未设置：后台任务在网页进程中运行，无需 worker。"; \
+	  echo "REDIS_URL is not set: background callbacks run in the web workers, no worker needed."; exit 1; }
+	$(BIN)/celery -A app:celery_app worker --loglevel INFO --concurrency $${WORKER_CONCURRENCY:-2}
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -48,6 +58,10 @@ data: install-dev
 bench: install
 	$(BIN)/python -m bench.ingest
 	$(BIN)/python -m bench.compare
+
+# 50 viewers against `make serve` on loopback for 60 s (needs Chromium: make system-deps).
+loadtest: install-dev system-deps
+	$(BIN)/python -m bench.loadtest --users $${LOADTEST_USERS:-50} --seconds $${LOADTEST_SECONDS:-60}
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

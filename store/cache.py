@@ -3,14 +3,21 @@
 A query wrapped with ``per_revision`` is cached under its arguments and the latest revision id
 (one indexed ``max(id)``): a commit or a rollback, in this process or any other worker, makes
 a new revision and so a new key. Nothing needs to be told to forget anything.
+
+Two levels: each process keeps the answers it used last (an LRU, no copying in or out but a
+shallow copy), and, when the server set one up with ``use_shared``, a cache every worker
+shares (Redis with ``REDIS_URL``, else a folder on the local disk: see ``serve.shared_cache``):
+a worker that starts cold, or another machine, finds there what one worker computed.
 """
 
 from __future__ import annotations
 
 import copy
 import functools
+import hashlib
+import logging
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from typing import ParamSpec, Protocol, TypeVar
 
 from sqlalchemy import Engine, func, select
 
@@ -18,6 +25,26 @@ from store.models import Revision
 
 P = ParamSpec("P")
 R = TypeVar("R")
+log = logging.getLogger(__name__)
+#: how long the shared cache keeps an answer, in seconds; a new revision is a new key anyway
+SHARED_TIMEOUT = 24 * 3600
+
+
+class SharedCache(Protocol):
+    """What ``use_shared`` needs of a cache: cachelib's (and so flask-caching's) get and set."""
+
+    def get(self, key: str) -> object: ...
+
+    def set(self, key: str, value: object, timeout: int | None = None) -> object: ...
+
+
+_shared: SharedCache | None = None
+
+
+def use_shared(cache: SharedCache | None) -> None:
+    """Share answers between workers through ``cache`` (None: this process only)."""
+    global _shared
+    _shared = cache
 
 
 def latest_revision_id(engine: Engine) -> int | None:
@@ -25,12 +52,29 @@ def latest_revision_id(engine: Engine) -> int | None:
         return conn.scalar(select(func.max(Revision.id)))
 
 
+def shared_key(fn: Callable[..., object], engine: Engine, latest: int | None, args: tuple) -> str:
+    """The key of one answer in the shared cache: the function, the database, the revision and
+    the arguments (hashed: arguments may be long lists of codes)."""
+    database = engine.url.render_as_string(hide_password=True)
+    text = repr((fn.__module__, fn.__qualname__, database, latest, args))
+    return "rev:" + hashlib.sha256(text.encode()).hexdigest()
+
+
 def per_revision(fn: Callable[..., R], maxsize: int = 256) -> Callable[..., R]:
     """Cache ``fn(engine, *args)`` until the next revision; callers get their own copy."""
 
     @functools.lru_cache(maxsize=maxsize)
     def cached(engine: Engine, latest: int | None, *args: object) -> R:
-        return fn(engine, *args)
+        shared = _shared
+        if shared is None:
+            return fn(engine, *args)
+        key = shared_key(fn, engine, latest, args)
+        found = _shared_get(shared, key)
+        if found is not None:
+            return found  # type: ignore[return-value]
+        value = fn(engine, *args)
+        _shared_set(shared, key, value)
+        return value
 
     @functools.wraps(fn)
     def wrapper(engine: Engine, *args: object) -> R:
@@ -38,3 +82,19 @@ def per_revision(fn: Callable[..., R], maxsize: int = 256) -> Callable[..., R]:
 
     wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
     return wrapper
+
+
+def _shared_get(shared: SharedCache, key: str) -> object:
+    """The shared answer, or None; a cache that is down only costs the query (logged)."""
+    try:
+        return shared.get(key)
+    except Exception as exc:  # noqa: BLE001 (Redis down or a stale pickle: compute instead)
+        log.warning("shared cache: get %s failed: %s", key, exc)
+        return None
+
+
+def _shared_set(shared: SharedCache, key: str, value: object) -> None:
+    try:
+        shared.set(key, value, timeout=SHARED_TIMEOUT)
+    except Exception as exc:  # noqa: BLE001 (see _shared_get)
+        log.warning("shared cache: set %s failed: %s", key, exc)
