@@ -27,6 +27,17 @@ def alliance_href(code: str, lang: str, rev: int | None = None) -> str:
     return href(ALLIANCES_PATH, {"alliances": code, "lang": lang, "rev": rev})
 
 
+def colon(lang: str) -> str:
+    return "：" if lang == "zh" else ": "
+
+
+def as_written(text: str, lang: str) -> str:
+    """（原文：40 余家） in Chinese, " (As written: 40 余家)" in English."""
+    if lang == "zh":
+        return f"（{t('common.as_written', lang)}：{text}）"
+    return f" ({t('common.as_written', lang)}: {text})"
+
+
 def founded_text(value: object, lang: str) -> str:
     return str(value) if value else t("alliances.founded_unknown", lang)
 
@@ -51,8 +62,8 @@ def create_alliance_card(
         facts.append(
             (
                 pick(lang, i["name_zh"], i["name_en"]),
-                f"{format_quantity(f['value'], f['qualifier'], i, lang)}"
-                f"（{t('common.as_written', lang)}：{f['value_as_written']}）",
+                format_quantity(f["value"], f["qualifier"], i, lang)
+                + as_written(f["value_as_written"], lang),
             )
         )
     named = members[members["role"] != "expert"]
@@ -90,7 +101,7 @@ def create_alliance_card(
         html.P(
             [
                 t("common.source", lang),
-                "：",
+                colon(lang),
                 dcc.Link(source, href=href("/sources", {"lang": lang, "source": a["source_key"]}))
                 if a["source_key"]
                 else "—",

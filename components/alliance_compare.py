@@ -33,9 +33,19 @@ def _sep(lang: str) -> str:
     return "；" if lang == "zh" else "; "
 
 
+#: a wrapped cell's lines as close as text lines, not a row height apart
+WRAPPED_CELL = {"lineHeight": "1.4", "paddingTop": "7px", "paddingBottom": "7px"}
+
+
 def wrap_headers(columns: list[dict]) -> list[dict]:
-    """Columns whose long headers (有数据的成员) wrap instead of being cut off."""
-    return [{**c, "wrapHeaderText": True, "autoHeaderHeight": True} for c in columns]
+    """Columns whose long headers wrap instead of being cut off; where a column wraps its
+    cells (long alliance names on a phone), their lines stay together."""
+    wraps = any(c.get("wrapText") for c in columns)  # then every cell alike, lines aligned
+    return [
+        {**c, "wrapHeaderText": True, "autoHeaderHeight": True}
+        | ({"cellStyle": WRAPPED_CELL} if wraps else {})
+        for c in columns
+    ]
 
 
 def source_line(titles: list[tuple[str, str]], lang: str) -> str:
@@ -44,13 +54,21 @@ def source_line(titles: list[tuple[str, str]], lang: str) -> str:
     return t("common.source_line", lang, sources="；".join(listed) or "—")
 
 
-def _section(key: str, figure: object, line: str, notes: list[str], *extra: object) -> html.Section:
+def _section(
+    key: str, figure: object, line: str, notes: list[str], lang: str, *extra: object
+) -> html.Section:
+    """A chart, its source line under it (Chinese semicolons between sources in Chinese only),
+    its notes and what else the section holds."""
     return html.Section(
         [
             dcc.Graph(
                 id=f"alliances-{key}", figure=figure, config=COMPACT_GRAPH_CONFIG, className="chart"
             ),
-            html.P(line, className="small text-muted mt-2 mb-1", id=f"alliances-{key}-source"),
+            html.P(
+                line.replace("；", "; ") if lang == "en" else line,
+                className="small text-muted mt-2 mb-1",
+                id=f"alliances-{key}-source",
+            ),
             *[html.P(n, className="small text-muted mb-1") for n in notes if n],
             *extra,
         ],
@@ -76,7 +94,7 @@ def create_composition(counted: pd.DataFrame, names: Mapping[str, str], lang: st
         source_line=line,
         note=note,
     )
-    return _section("composition", figure, line, [note])
+    return _section("composition", figure, line, [note], lang)
 
 
 def create_growth(
@@ -132,7 +150,7 @@ def create_growth(
     )
     if not said.empty:
         notes.append(t("alliances.reported_note", lang))
-    return _section("growth", figure, line, notes)
+    return _section("growth", figure, line, notes, lang)
 
 
 def create_hosts(
@@ -200,7 +218,7 @@ def create_hosts(
          "type": "rightAligned"},
     ]  # fmt: skip
     table = create_grid("alliances-hosts-table", rows, wrap_headers(columns), lang=lang)
-    return _section("hosts", figure, line, [], table)
+    return _section("hosts", figure, line, [], lang, table)
 
 
 def sum_indicator_options(ind: pd.DataFrame, categories: tuple[str, ...], lang: str) -> list[dict]:
@@ -271,12 +289,14 @@ def create_sums(
             names,
             indicator,
             lang,
-            title=t("alliances.sum_title", lang, indicator=ind_name),
-            subtitle=t("alliances.sum_subtitle", lang, unit=unit, period=period),
+            title=t("alliances.sum_title", lang),
+            subtitle=t(
+                "alliances.sum_subtitle", lang, indicator=ind_name, unit=unit, period=period
+            ),
             source_line=line,
             note=notes[0],
         )
-        out.append(_section("sums", figure, line, notes))
+        out.append(_section("sums", figure, line, notes, lang))
     out.append(_sums_table(sums, indicator, names, lang))
     return out
 
@@ -297,13 +317,10 @@ def _sums_table(
             if s["known"]
             else t("alliances.sum_unknown", lang)
         )
-        years = (
-            "—"
-            if not s["known"]
-            else str(s["year_from"])
-            if s["year_from"] == s["year_to"]
-            else f"{s['year_from']}—{s['year_to']}"
-        )
+        years = "—"
+        if s["known"]:
+            start, end = int(s["year_from"]), int(s["year_to"])
+            years = str(start) if start == end else f"{start}—{end}"
         rows.append(
             {
                 "alliance": names[s["alliance_code"]],
@@ -320,11 +337,11 @@ def _sums_table(
     columns = [
         {"field": "alliance", "headerName": t("alliances.col.alliance", lang), "flex": 3,
          "minWidth": 150, "wrapText": True, "autoHeight": True},
-        {"field": "known", "headerName": t("alliances.col.known", lang), "minWidth": 90,
+        {"field": "known", "headerName": t("alliances.col.known", lang), "minWidth": 100,
          "type": "rightAligned"},
-        {"field": "missing", "headerName": t("alliances.col.missing", lang), "minWidth": 90,
+        {"field": "missing", "headerName": t("alliances.col.missing", lang), "minWidth": 100,
          "type": "rightAligned"},
-        {"field": "total", "headerName": t("alliances.col.total", lang), "minWidth": 130,
+        {"field": "total", "headerName": t("alliances.col.total", lang), "minWidth": 150,
          "type": "rightAligned"},
         {"field": "years", "headerName": t("alliances.col.years", lang), "minWidth": 110,
          "cellDataType": "text"},

@@ -32,6 +32,7 @@ BLUE, MUTED = COLORWAY[0], "#6c757d"
 NAME_WIDTH = 52  # half-width units of a name above a bar: what a phone shows at 12 px
 ROW_PX = 34  # a bar and the line of its name
 NAME_PX = 16  # each further line of a wrapped name
+BARGAP = 0.55
 PANEL_PX = 190  # one alliance's panel of the chart over the years
 
 
@@ -40,42 +41,41 @@ def _name_lines(name: str) -> list[str]:
 
 
 def _row_heights(labels: list[str]) -> list[int]:
-    """The height each bar needs: the bar, and its name above it (wrapped)."""
+    """The height each bar needs: the bar, and its name above it (wrapped at NAME_WIDTH)."""
     return [ROW_PX + NAME_PX * len(_name_lines(n)) for n in labels]
 
 
-def _names_above(fig: go.Figure, labels: list[str]) -> None:
-    """Each bar's name written above it from the left edge; no tick labels in a margin."""
-    for label in labels:
+def _names_above(fig: go.Figure, labels: list[str], shown: list[str] | None = None) -> None:
+    """Each bar's name (or ``shown``, its text to show) written above it from the left edge;
+    no tick labels in a margin. Sizes the figure for the names and lifts the legend."""
+    shown = shown or labels
+    # categories share the plot evenly: every row as tall as the one with the longest name
+    row = max(_row_heights(shown), default=ROW_PX)
+    plot = row * len(labels) + 20
+    bar = (1 - BARGAP) * row
+    for label, text in zip(labels, shown):
         fig.add_annotation(
             x=0,
             xref="paper",
             y=label,
             yref="y",
-            text="<br>".join(_name_lines(label)),
+            text="<br>".join(_name_lines(text)),
             showarrow=False,
             xanchor="left",
             yanchor="bottom",
-            yshift=11,
+            yshift=int(bar / 2) + 2,
             align="left",
             font={"size": 12, "color": "#222"},
         )
     fig.update_yaxes(showticklabels=False, ticks="", showgrid=False, fixedrange=True)
-
-
-def _finish_bars(fig: go.Figure, labels: list[str], legend: bool) -> None:
-    """Height for every bar and its name; the legend lifted clear of the first name."""
-    heights = _row_heights(labels)
     margin = fig.layout.margin
-    plot = int(sum(heights) + 20)
     fig.update_layout(
         height=plot + margin.t + margin.b,
         margin={"l": 12, "r": 16},
-        bargap=0.55,
-        showlegend=legend,
+        bargap=BARGAP,
     )
     fig.update_yaxes(autorange="reversed")  # the first alliance on top
-    lift_legend(fig, NAME_PX * len(_name_lines(labels[0])) if labels else 0)
+    lift_legend(fig, NAME_PX * len(_name_lines(shown[0])) if shown else 0)
 
 
 def lift_legend(fig: go.Figure, px: int) -> None:
@@ -143,7 +143,7 @@ def composition_bars(
             cliponaxis=False,
         )
     )
-    legend_rows = -(-len(fig.data[:-1]) // 3)
+    legend_rows = -(-len(fig.data[:-1]) // 2)  # a phone puts two or three on a row
     apply_fitted_theme(
         fig,
         title=title,
@@ -154,7 +154,6 @@ def composition_bars(
     )
     fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
     _names_above(fig, labels)
-    _finish_bars(fig, labels, legend=True)
     largest = int(totals.max())
     fig.update_xaxes(
         rangemode="tozero",
@@ -263,7 +262,14 @@ def growth_chart(
             )
             shown.add("reported")
             top = max(top, float(said["value"].max()))
-        fig.update_yaxes(range=[0, top * 1.3 + 1], row=row, col=1, tickformat="d")
+        upper = top * 1.3 + 1
+        fig.update_yaxes(
+            range=[0, upper],
+            tickformat="d",
+            dtick=1 if upper <= 6 else None,  # no 0, 1, 1, 2, 2 on a small panel
+            row=row,
+            col=1,
+        )
     entries = len({d.legendgroup for d in fig.data if d.showlegend})
     apply_fitted_theme(
         fig,
@@ -271,7 +277,7 @@ def growth_chart(
         subtitle=subtitle,
         source_line=source_line,
         note=note,
-        legend_rows=-(-entries // 3),
+        legend_rows=-(-entries // 2),  # a phone puts two or three entries on a row
     )
     fig.update_layout(
         barmode="stack",
@@ -319,7 +325,7 @@ def host_bars(
     )
     apply_fitted_theme(fig, title=title, subtitle=subtitle, source_line=source_line, note=note)
     _names_above(fig, labels)
-    _finish_bars(fig, labels, legend=False)
+    fig.update_layout(showlegend=False)
     fig.update_xaxes(
         rangemode="tozero",
         range=[0, max(counts) * 1.2 + 0.3],
@@ -353,16 +359,18 @@ def sum_bars(
     labels = [names[c] for c in codes]
     x = [None if r["known"] == 0 else float(r["total"]) / factor for _, r in rows.iterrows()]
     text = [
-        ""
-        if r["known"] == 0
-        else t(
+        "" if r["known"] == 0 else chart_label(float(r["total"]), r["qualifier"], factor)
+        for _, r in rows.iterrows()
+    ]
+    shown = [
+        t(
             "alliances.sum_label",
             lang,
-            value=chart_label(float(r["total"]), r["qualifier"], factor),
+            name=names[c],
             known=int(r["known"]),
             members=int(r["members"]),
         )
-        for _, r in rows.iterrows()
+        for c, (_, r) in zip(codes, rows.iterrows())
     ]
     fig = go.Figure(
         go.Bar(
@@ -387,12 +395,12 @@ def sum_bars(
                 font={"color": MUTED, "size": 12},
             )
     apply_fitted_theme(fig, title=title, subtitle=subtitle, source_line=source_line, note=note)
-    _names_above(fig, labels)
-    _finish_bars(fig, labels, legend=False)
+    _names_above(fig, labels, shown)
+    fig.update_layout(showlegend=False)
     largest = max((v for v in x if v is not None), default=0.0)
     fig.update_xaxes(
         rangemode="tozero",
-        range=[0, largest * 1.45 if largest else 1],
+        range=[0, largest * 1.25 if largest else 1],
         fixedrange=True,
     )
     return fig

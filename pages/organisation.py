@@ -13,7 +13,7 @@ import pandas as pd
 from dash import dcc, html
 
 from components.alerts import create_alert, guarded
-from components.alliance_cards import alliance_href, organisation_href
+from components.alliance_cards import alliance_href, as_written, colon, organisation_href
 from components.alliance_compare import wrap_headers
 from components.shell import create_facts, create_page
 from components.tables import create_grid
@@ -166,16 +166,14 @@ def _alliance_list(
                     html.Div(
                         [
                             t("common.source", lang),
-                            "：",
+                            colon(lang),
                             dcc.Link(
                                 source,
                                 href=href("/sources", {"lang": lang, "source": m["source_key"]}),
                             )
                             if m["source_key"]
                             else "—",
-                            f"（{t('common.as_written', lang)}：{m['sentence']}）"
-                            if m["sentence"]
-                            else "",
+                            as_written(m["sentence"], lang) if m["sentence"] else "",
                         ],
                         className="small text-muted",
                     ),

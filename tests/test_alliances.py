@@ -359,8 +359,10 @@ def test_sum_bars_label_qualifier_and_coverage(shipped, engine) -> None:  # type
     names = {TIANJIN: "天津联盟", ZAOZHUANG: "锂电产业联盟"}
     fig = sum_bars(sums, names, cell, "zh", title="T", subtitle="S", source_line="数据来源：甲")
     assert list(fig.data[0].x) == [32.0, None]
-    assert list(fig.data[0].text) == ["32+（2/18家有数据）", ""]
-    assert "无成员数据" in [a.text for a in fig.layout.annotations]  # no bar: it says why
+    assert list(fig.data[0].text) == ["32+", ""]  # 约12 + 20余: a lower bound
+    above = [a.text for a in fig.layout.annotations]
+    assert "天津联盟（2/18家有数据）" in above and "锂电产业联盟（0/1家有数据）" in above
+    assert "无成员数据" in above  # no bar: it says why
     empty = sum_bars(sums.iloc[[1]], names, cell, "zh", title="T", subtitle="S", source_line="")
     assert "都还没有这一指标的数据" in figure_texts(empty)
 
@@ -527,15 +529,20 @@ def test_alliances_page_sums_members_figures(
     out = page.layout(lang="zh", alliances=f"{TIANJIN},{ZAOZHUANG}")
     fig = by_id(out, "alliances-sums").figure
     words = figure_texts(fig)
-    assert "成员单位电芯年产能合计" in words
-    assert "单位：GWh；时期：各成员的最新数据（2024年）" in words
-    assert "32+（2/18家有数据）" in words  # 约12 + 20余 = 32余, a lower bound
-    assert "8（1/2家有数据）" in words  # 枣庄市 has none, 枣庄示范储能 8GWh
+    assert "成员单位数据合计" in words
+    assert "电芯年产能；单位：GWh；时期：各成员的最新数据（2024年）" in words
+    assert list(fig.data[0].text) == ["32+", "8"]  # 约12 + 20余 = 32余, a lower bound
+    assert "天津市新能源电池人才创新创业联盟（2/18家有数据）" in words
+    assert "锂电产业联盟（1/2家有数据）" in words  # 枣庄市 has none, 枣庄示范储能 8GWh
     rows = {r["alliance"]: r for r in by_id(out, "alliances-sums-table").rowData}
-    assert (rows["天津市新能源电池人才创新创业联盟"]["total"], rows["锂电产业联盟"]["total"]) == (
+    tianjin, zaozhuang = rows["天津市新能源电池人才创新创业联盟"], rows["锂电产业联盟"]
+    assert [tianjin[k] for k in ("known", "missing", "total", "years")] == [
+        2,
+        16,
         "32余GWh",
-        "8GWh",
-    )
+        "2024",
+    ]
+    assert [zaozhuang[k] for k in ("known", "missing", "total", "years")] == [1, 1, "8GWh", "2024"]
     assert "测试：成员单位产能" in texts(by_id(out, "alliances-sums-source"))
     growth = texts(out)
     # 3 Tianjin founders and the newcomer (2024-08-25) by their date; 枣庄市 not placed
