@@ -58,6 +58,7 @@ data: install-dev
 bench: install
 	$(BIN)/python -m bench.ingest
 	$(BIN)/python -m bench.compare
+	$(BIN)/python -m bench.export
 
 # 50 viewers against `make serve` on loopback for 60 s (needs Chromium: make system-deps).
 loadtest: install-dev system-deps

@@ -1,4 +1,4 @@
-"""A briefing pack as one PDF: each page drawn by kaleido (Chromium), joined with pypdf.
+"""A briefing pack as one PDF: each page drawn by kaleido (Chromium), joined with pikepdf (qpdf).
 
 Chromium embeds the fonts it used (Noto CJK from fonts-noto-cjk), and keeps the text as text:
 a reader can search and copy the titles, sentences and source lines.
@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import io
 
+import pikepdf
 import plotly.graph_objects as go
-from pypdf import PdfReader, PdfWriter
 
 from exports.briefing import BriefingPack, Progress
 from exports.chrome import render_image
 from exports.images import SIZES, dress
-from exports.pdftext import fix_text_layer
+from exports.pdftext import fix_document
 from figures.theme import FONT_FAMILY, wrap_text
 from i18n import t
 
@@ -91,11 +91,17 @@ def render_briefing_pdf(pack: BriefingPack, progress: Progress | None = None) ->
         if progress:
             progress(i + 1, len(pack.views))
     pages.append(_pdf(sources_page(pack)))
-    writer = PdfWriter()
-    for page in pages:
-        for p in PdfReader(io.BytesIO(page)).pages:
-            writer.add_page(p)
-    writer.add_metadata({"/Title": pack.title, "/Author": pack.bureau})
-    out = io.BytesIO()
-    writer.write(out)
-    return fix_text_layer(out.getvalue())
+    merged = pikepdf.Pdf.new()
+    sources = [pikepdf.open(io.BytesIO(page)) for page in pages]
+    try:
+        for source in sources:
+            merged.pages.extend(source.pages)
+        merged.docinfo["/Title"] = pack.title
+        merged.docinfo["/Author"] = pack.bureau
+        fix_document(merged)
+        out = io.BytesIO()
+        merged.save(out)
+    finally:
+        for source in sources:
+            source.close()
+    return out.getvalue()

@@ -12,8 +12,7 @@ import io
 import re
 import unicodedata
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DictionaryObject, NameObject, StreamObject
+import pikepdf
 
 RADICALS = re.compile("[\u2e80-\u2fdf]")  # CJK radicals supplement and Kangxi radicals
 # Radicals supplement forms that are whole simplified characters (Unicode's
@@ -107,44 +106,45 @@ def fix_cmap(cmap: str) -> str | None:
     return head + "\n".join(blocks) + "\n" + tail
 
 
-def _fonts(resources: DictionaryObject | None, seen: set[int]) -> list[DictionaryObject]:
+def _fonts(resources: pikepdf.Object | None, seen: set[tuple[int, int]]) -> list[pikepdf.Object]:
     """Every font of ``resources``, and of the Type 3 fonts' own resources."""
-    found = []
-    fonts = resources.get("/Font") if resources else None
-    for ref in fonts.get_object().values() if fonts else []:
-        font = ref.get_object()
-        if id(font) in seen:
+    found: list[pikepdf.Object] = []
+    fonts = resources.get("/Font") if resources is not None else None
+    if fonts is None:
+        return found
+    for _name, font in fonts.items():
+        key = font.objgen
+        if key != (0, 0) and key in seen:
             continue
-        seen.add(id(font))
+        seen.add(key)
         found.append(font)
         inner = font.get("/Resources")
         if inner is not None:
-            found += _fonts(inner.get_object(), seen)
+            found += _fonts(inner, seen)
     return found
+
+
+def fix_document(doc: pikepdf.Pdf) -> bool:
+    """Rewrite, in ``doc``, every ToUnicode map that names radicals; whether any did."""
+    changed = False
+    seen: set[tuple[int, int]] = set()
+    for page in doc.pages:
+        for font in _fonts(page.obj.get("/Resources"), seen):
+            stream = font.get("/ToUnicode")
+            if stream is None:
+                continue
+            new = fix_cmap(stream.read_bytes().decode("latin-1"))
+            if new is not None:
+                stream.write(new.encode("latin-1"))
+                changed = True
+    return changed
 
 
 def fix_text_layer(pdf: bytes) -> bytes:
     """``pdf`` with every ToUnicode map free of radicals (unchanged when none had any)."""
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    changed = False
-    seen: set[int] = set()
-    for page in writer.pages:
-        resources = page.get("/Resources")
-        for font in _fonts(resources.get_object() if resources else None, seen):
-            ref = font.get("/ToUnicode")
-            if ref is None:
-                continue
-            stream = ref.get_object()
-            text = stream.get_data().decode("latin-1")
-            new = fix_cmap(text)
-            if new is None:
-                continue
-            replacement = StreamObject()
-            replacement.set_data(new.encode("latin-1"))
-            font[NameObject("/ToUnicode")] = writer._add_object(replacement)
-            changed = True
-    if not changed:
-        return pdf
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        if not fix_document(doc):
+            return pdf
+        out = io.BytesIO()
+        doc.save(out)
+        return out.getvalue()
