@@ -55,11 +55,12 @@ def layout(
     every = queries_alliances.alliances(engine)
     wanted = split_list(alliances)
     known = set(every["code"]) if not every.empty else set()
-    chosen = [c for c in every["code"] if c in wanted] if wanted else list(every["code"])
+    valid = [c for c in every["code"] if c in wanted]
+    chosen = valid or list(every["code"])  # none asked for, or none known: all of them
     ind = queries.indicators(engine)
     code = indicator if indicator in ind.index else DEFAULT_INDICATOR
     params = {
-        "alliances": chosen if wanted else None,
+        "alliances": valid or None,
         "indicator": None if code == DEFAULT_INDICATOR else code,
         "rev": as_of,
     }

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, select
 
 from analysis.alliances import infer_region
 from store import queries
-from store.models import Alliance, Membership, Organisation, Region, RegionAlias, Source
+from store.models import Membership, Organisation, Region, RegionAlias, Source
 
 ORGANISATION = "organisation"  # the entity type of an organisation's own figures
 MIN_ALIAS = 2  # one-character short names (京, 鲁) would match far too many firm names
@@ -217,8 +217,3 @@ def organisation_region(engine: Engine, name_zh: str, kind: str) -> pd.Series | 
     region = found.loc[code].copy()
     region["region_basis"] = "name"
     return region
-
-
-def alliance_codes(engine: Engine) -> list[str]:
-    with engine.connect() as conn:
-        return list(conn.scalars(select(Alliance.code).order_by(Alliance.code)))

@@ -511,6 +511,10 @@ def test_alliances_page_from_the_url(alliance_pages) -> None:  # type: ignore[no
     assert [r["code"] for r in rows] == [TIANJIN, STORAGE]
     with pytest.raises(KeyError):
         by_id(out, ZAOZHUANG)  # no card of an alliance not chosen
+    unknown = page.layout(lang="zh", alliances="nothing")
+    assert "找不到联盟“nothing”。" in texts(unknown)
+    assert len(by_id(unknown, "alliances-hosts-table").rowData) == 5  # all of them instead
+    assert by_id(unknown, "alliances-pick").value == []
     share = page.layout(lang="zh", indicator="new_energy_share")
     assert "“新能源装机占比”不可相加" in texts(by_id(share, "alliances-sum-none"))
     options = by_id(share, "alliances-indicator").options
