@@ -44,6 +44,7 @@ SIZES = {
 DEFAULT_SIZE = "slide"
 FOOTER_PX = 11  # font size of the footer lines
 LINE_PX = 16
+LOGO_PX = 44  # the bureau's logo, in CSS pixels
 
 
 def is_footer(annotation: go.layout.Annotation) -> bool:
@@ -87,6 +88,9 @@ def dress(figure: go.Figure, meta: ChartMeta, size: Size, headline: str = "") ->
     left = margin.l if margin.l is not None else 60
     columns = int((size.width - 30) / (FOOTER_PX / 2))
     lines = footer_lines(meta, columns)
+    # under the tick labels, and under the x axis's title when it has one
+    axis_title = fig.layout.xaxis.title.text if fig.layout.xaxis else None
+    shift = 45 + (24 if axis_title else 0)
     fig.add_annotation(
         name="footer",
         text="<br>".join(lines),
@@ -94,7 +98,7 @@ def dress(figure: go.Figure, meta: ChartMeta, size: Size, headline: str = "") ->
         yref="paper",
         x=0,
         y=0,
-        yshift=-45,
+        yshift=-shift,
         xshift=xshift if xshift else -(left - 12),
         showarrow=False,
         xanchor="left",
@@ -121,20 +125,24 @@ def dress(figure: go.Figure, meta: ChartMeta, size: Size, headline: str = "") ->
             "xref": "container",
             "pad": {"l": 12},
         },
-        margin={"t": top, "b": 60 + LINE_PX * len(lines), "l": left},
+        margin={"t": top, "b": shift + 15 + LINE_PX * len(lines), "l": left},
         paper_bgcolor="white",
     )
-    if meta.logo:
+    if meta.logo:  # in the figure's top right corner, beside the title
+        right = fig.layout.margin.r if fig.layout.margin.r is not None else 20
+        bottom = fig.layout.margin.b
+        plot_w = size.width - left - right
+        plot_h = size.height - top - bottom
         fig.add_layout_image(
             source=meta.logo,
             xref="paper",
             yref="paper",
-            x=1,
-            y=1,
+            x=1 + (right - 8) / plot_w,
+            y=1 + (top - 8) / plot_h,
             xanchor="right",
-            yanchor="bottom",
-            sizex=0.14,
-            sizey=0.14,
+            yanchor="top",
+            sizex=LOGO_PX / plot_w,
+            sizey=LOGO_PX / plot_h,
             layer="above",
         )
     return fig

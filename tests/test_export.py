@@ -280,3 +280,22 @@ def test_english_view_exports_english_words(engine) -> None:
     assert view.meta.source.startswith("Source:")
     assert list(view.frame.columns)[:2] == ["Region", "Region code"]
     assert view.meta.as_of.startswith("Data as of")
+
+
+def test_bureau_name_and_logo_come_from_settings(engine, tmp_path: Path) -> None:
+    from settings import load_settings
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (40, 40), "#1f5fa8").save(logo)
+    settings = load_settings(
+        {"INSTANCE_DIR": str(tmp_path), "BUREAU_NAME": "枣庄市能源局", "BUREAU_LOGO": str(logo)}
+    )
+    view = resolve_one(COMPARE, engine, settings)
+    assert view.meta.bureau == "枣庄市能源局"
+    assert view.meta.logo.startswith("data:image/png;base64,")
+    fig = dress(view.figure, view.meta, SIZES["slide"])
+    assert len(fig.layout.images) == 1 and fig.layout.images[0].source == view.meta.logo
+    english = resolve_one(COMPARE + "&lang=en", engine, settings)
+    assert english.meta.bureau == "枣庄市能源局"  # no English name set: the Chinese one
+    unset = resolve_one(COMPARE, engine)
+    assert unset.meta.bureau == "电池产业集群统计看板" and unset.meta.logo == ""
