@@ -35,7 +35,8 @@ serve: install
 worker: install
 	@test -n "$$REDIS_URL" || { echo "REDIS_URL 未设置：后台任务在网页进程中运行，无需 worker。"; \
 	  echo "REDIS_URL is not set: background callbacks run in the web workers, no worker needed."; exit 1; }
-	$(BIN)/celery -A app:celery_app worker --loglevel INFO --concurrency $${WORKER_CONCURRENCY:-2}
+	PYTHONPATH=$(CURDIR) $(BIN)/celery -A app:celery_app worker --loglevel INFO \
+	  --concurrency $${WORKER_CONCURRENCY:-2}
 
 lint: install-dev
 	$(BIN)/ruff check .

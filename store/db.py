@@ -112,16 +112,41 @@ def init(settings: Settings, *, load_shipped: bool = True) -> Engine:
     return engine
 
 
+#: PostgreSQL advisory lock taken while the schema is brought up to date (any constant)
+MIGRATION_LOCK_ID = 0x62636462
+
+
 def migrate(engine: Engine) -> None:
-    """Apply Alembic migrations up to head."""
+    """Apply Alembic migrations up to head, one process at a time: gunicorn's master, a Celery
+    worker and the app on another machine may all start together."""
     from alembic import command
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(ROOT / "store" / "migrations"))
-    with engine.begin() as conn:
+    with _one_at_a_time(engine), engine.begin() as conn:
+        if conn.dialect.name == "postgresql":  # released with the transaction
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_ID})")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+@contextmanager
+def _one_at_a_time(engine: Engine) -> Iterator[None]:
+    """SQLite: an exclusive lock on a file beside the database while the block runs (other
+    databases lock inside their transaction)."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    import fcntl
+
+    with open(f"{database}.migrate-lock", "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def reinit_after_fork() -> None:
