@@ -7,10 +7,11 @@ what the page's URL shows and answers with a file, so no callback is involved.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
 from components.urls import href
 from i18n import norm_lang, t
@@ -37,6 +38,22 @@ def export_href(view_url: str, fmt: str, size: str | None = None, chart: str | N
 
 def _item(label: str, link: str, item_id: str) -> dbc.DropdownMenuItem:
     return dbc.DropdownMenuItem(label, href=link, external_link=True, id=item_id)
+
+
+def charts_in(components: list[object]) -> list[tuple[str, str]]:
+    """(id, title) of every chart in ``components``: a page's menu offers each of them."""
+    found = []
+    stack = list(components)
+    while stack:
+        c = stack.pop(0)
+        if isinstance(c, dcc.Graph) and c.id and c.figure:
+            figure = c.figure if isinstance(c.figure, dict) else c.figure.to_plotly_json()
+            title = ((figure.get("layout") or {}).get("title") or {}).get("text") or ""
+            found.append((str(c.id), re.sub(r"<[^>]+>", "", str(title))))
+        children = getattr(c, "children", None)
+        if children is not None:
+            stack[:0] = children if isinstance(children, list | tuple) else [children]
+    return found
 
 
 def create_export_menu(

@@ -448,7 +448,69 @@ def _overview(ctx: Context) -> list[ChartView]:
     return [ChartView("overview", None, frame, meta, "")]  # type: ignore[arg-type]
 
 
+# --- pages drawn whole: their layout walked for charts (联盟) ---------------------------------
+
+
+def _number(value: object) -> float | None:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def trace_frame(figure: go.Figure, lang: str) -> pd.DataFrame:
+    """What a chart plots, read off its traces: series, category, value, label."""
+    records = []
+    for trace in figure.data:
+        horizontal = getattr(trace, "orientation", None) == "h"
+        cats = trace.y if horizontal else trace.x
+        values = trace.x if horizontal else trace.y
+        if cats is None or values is None:
+            continue
+        texts = getattr(trace, "text", None)
+        labels = list(texts) if isinstance(texts, list | tuple) else [None] * len(values)
+        for cat, value, label in zip(cats, values, labels):
+            records.append(
+                {
+                    "series": trace.name or "",
+                    "category": str(cat).replace("<br>", " "),
+                    "value": _number(value),
+                    "label": "" if label is None else str(label),
+                }
+            )
+    return labelled_frame(records, lang)
+
+
+def _from_layout(ctx: Context, layout: Callable[..., object]) -> list[ChartView]:
+    """Every chart the page's layout draws for the URL, with the source line under it."""
+    params = {k: v for k, v in ctx.params.items() if k != "lang"}
+    page = layout(lang=ctx.lang, **params)
+    views = []
+    for graph in _walk(page):
+        if not isinstance(graph, dcc.Graph) or not graph.id or not graph.figure:
+            continue
+        figure = go.Figure(graph.figure)
+        source = " ".join(_texts(_by_id([page], f"{graph.id}-source")))
+        section = _by_id([page], f"{graph.id}-section")
+        notes = [n for n in _texts(section) if n and n != source] if section else []
+        if not source:  # the chart's own footer: its first line is the source line
+            footers = [a.text for a in figure.layout.annotations if a.yshift and a.yshift < 0]
+            source = footers[0].split("<br>")[0] if footers else ""
+        meta = ctx.meta(figure, source=source, note=_note(notes))
+        views.append(ChartView(str(graph.id), figure, trace_frame(figure, ctx.lang), meta))
+    if not views:
+        raise ViewError(t("exports.no_charts", ctx.lang, path="/alliances"))
+    return views
+
+
+def _alliances(ctx: Context) -> list[ChartView]:
+    from pages import alliances as page
+
+    return _from_layout(ctx, page.layout)
+
+
 RESOLVERS: dict[str, Callable[[Context], list[ChartView]]] = {
+    "/alliances": _alliances,
     "/compare": _compare,
     "/map": _map,
     "/chain": _chain,

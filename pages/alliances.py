@@ -26,6 +26,7 @@ from components.alliance_compare import (
     sum_indicator_options,
 )
 from components.controls import create_dropdown
+from components.export_menu import charts_in, create_export_menu
 from components.shell import create_page
 from components.urls import parse_rev, search, split_list
 from i18n import norm_lang, pick, t
@@ -112,6 +113,7 @@ def layout(
         ],
         html.P(t("compare.share_link", lang), className="small text-muted"),
     ]
+    body.insert(2, create_export_menu(PATH, params, lang, charts_in(body)))
     return create_page(lang, PATH, params, t("alliances.title", lang), *body)
 
 

@@ -299,3 +299,16 @@ def test_bureau_name_and_logo_come_from_settings(engine, tmp_path: Path) -> None
     assert english.meta.bureau == "枣庄市能源局"  # no English name set: the Chinese one
     unset = resolve_one(COMPARE, engine)
     assert unset.meta.bureau == "电池产业集群统计看板" and unset.meta.logo == ""
+
+
+def test_alliances_charts_are_read_off_the_page(engine) -> None:
+    from flask import Flask
+
+    with Flask("t").app_context():
+        views = resolve("/alliances?rev=1", engine)
+    keys = [v.key for v in views]
+    assert keys[:3] == ["alliances-composition", "alliances-growth", "alliances-hosts"]
+    hosts = views[2]
+    assert hosts.meta.source.startswith("数据来源：")
+    counts = dict(zip(hosts.frame["类别"], hosts.frame["数值"]))
+    assert counts["枣庄市"] == 3.0
