@@ -1,28 +1,39 @@
-"""The results of 地区对比: charts, table and ranking of one indicator in one measure.
+"""The results of 地区对比: charts, table, ranking and map of one indicator in one measure.
 
 Built from frames the page has already read (a ``CompareData``): no queries here, so that the
-whole view can be built, and tested, from plain data.
+whole view can be built, and tested, from plain data. Only the tab shown is built: the others
+are built when chosen (the tab is in the URL, and the page is drawn again from it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from analysis.normalise import MeasureUnit, gaps, substitutions, year_ranges
+from analysis.normalise import MeasureUnit, gaps, substitutions
 from components.alerts import create_alert
+from components.compare_map import MapView, create_map, map_notes, map_source_line
+from components.compare_tables import create_ranking, create_table
+from components.compare_text import (
+    chart_title,
+    denominator_name,
+    measure_name,
+    source_text,
+    subtitle,
+    years_text,
+)
 from components.figures import GRAPH_CONFIG
-from components.tables import create_grid
-from figures.compare import PROJECTED, bar_chart, line_chart, value_label
-from figures.format import format_quantity
+from figures.compare import PROJECTED, bar_chart, line_chart
+from figures.plain import Figure
 from i18n import pick, t
-from store.periods import parse_period
 
-TABS = ("line", "bar", "table", "rank")
-TOP = 10  # ranking rows shown besides the regions chosen
+__all__ = ["TABS", "CompareData", "MapView", "create_results", "measure_name"]
+
+TABS = ("line", "bar", "table", "rank", "map")
 
 
 @dataclass
@@ -43,60 +54,101 @@ class CompareData:
     tab: str = "line"
     #: sources of the denominators used (population, area, the province's figures): (zh, en)
     extra_sources: list[tuple[str, str]] = field(default_factory=list)
+    map_view: MapView | None = None  # read for the 地图 tab only
+    map_message: str = ""  # why there is no map (no figure of the level in the years chosen)
 
 
-def measure_name(measure: str, lang: str) -> str:
-    return t(f"compare.measures.{measure}", lang)
-
-
-def create_results(data: CompareData) -> list[object]:
-    """Notes, then the tabs (trend, one year, table, ranking, map), then the source line."""
-    lang, ind = data.lang, data.indicator
-    df = data.series.assign(
-        name=[pick(lang, z, e) for z, e in zip(data.series["name_zh"], data.series["name_en"])]
+def named(data: CompareData) -> pd.DataFrame:
+    """The series with ``name`` in the page's language."""
+    series = data.series
+    return series.assign(
+        name=[pick(data.lang, z, e) for z, e in zip(series["name_zh"], series["name_en"])]
     )
-    name = pick(lang, ind["name_zh"], ind["name_en"])
+
+
+def latest_year(data: CompareData, df: pd.DataFrame) -> int:
+    """The last year with a figure in the measure: the year of the bar chart."""
+    years = df.loc[df["value"].notna(), "year"]
+    return int(years.max()) if not years.empty else data.years[1]
+
+
+def source_line(data: CompareData, df: pd.DataFrame) -> str:
+    """数据来源：… of the series and of the denominators it was divided by."""
     pairs = [*zip(df["source_title_zh"], df["source_title_en"]), *data.extra_sources]
-    sources = list(dict.fromkeys(pick(lang, z, e) for z, e in pairs))
-    source_line = t("common.source_line", lang, sources="；".join(sources))
-    notes = chart_notes(data, df)
-    chart_title = t("compare.chart_title", lang, indicator=name, unit=data.unit.unit)
+    return source_text(pairs, data.lang)
+
+
+def line_figure(
+    data: CompareData, df: pd.DataFrame | None = None, notes: list[str] | None = None
+) -> Figure:
+    """The 趋势 tab's chart (``df``: ``named(data)``, ``notes``: ``chart_notes``, when the
+    caller has them already)."""
+    df = named(data) if df is None else df
+    notes = chart_notes(data, df) if notes is None else notes
     y0, y1 = data.years
-    period = f"{y0}—{y1}" if y0 != y1 else str(y0)
-    signed = data.measure == "yoy"
-    subtitle = _subtitle(period, data)
-    common = {"source_line": source_line, "note": " ".join(notes[:1]), "unit": data.unit}
-    line = line_chart(
-        df, ind, lang, title=chart_title, subtitle=subtitle, log=data.log, signed=signed, **common
-    )
-    shown = df.dropna(subset=["value"])
-    latest_year = int(shown["year"].max()) if not shown.empty else y1
-    latest = shown[shown["year"] == latest_year]
-    bar = bar_chart(
-        latest,
-        ind,
-        lang,
-        title=chart_title,
-        subtitle=_subtitle(str(latest_year), data),
+    return line_chart(
+        df,
+        data.indicator,
+        data.lang,
+        title=chart_title(data),
+        subtitle=subtitle(f"{y0}—{y1}" if y0 != y1 else str(y0), data),
+        source_line=source_line(data, df),
+        note=" ".join(notes[:1]),
+        unit=data.unit,
         log=data.log,
-        signed=signed,
-        **common,
+        signed=data.measure == "yoy",
     )
-    tabs = [
-        dbc.Tab(
-            dcc.Graph(id="compare-line", figure=line, config=GRAPH_CONFIG, className="chart"),
-            label=t("compare.line", lang),
-            tab_id="line",
-        ),
-        dbc.Tab(
-            dcc.Graph(id="compare-bar", figure=bar, config=GRAPH_CONFIG, className="chart"),
-            label=t("compare.bar", lang, year=latest_year),
-            tab_id="bar",
-        ),
-        dbc.Tab(create_table(df, data), label=t("compare.table", lang), tab_id="table"),
-        dbc.Tab(create_ranking(data), label=t("compare.rank", lang), tab_id="rank"),
-    ]
-    ids = {tab.tab_id for tab in tabs}
+
+
+def bar_figure(
+    data: CompareData, df: pd.DataFrame | None = None, notes: list[str] | None = None
+) -> Figure:
+    """The 对比 tab's chart: each region's figure of the last year with one."""
+    df = named(data) if df is None else df
+    notes = chart_notes(data, df) if notes is None else notes
+    year = latest_year(data, df)
+    return bar_chart(
+        df[df["year"] == year],
+        data.indicator,
+        data.lang,
+        title=chart_title(data),
+        subtitle=subtitle(str(year), data),
+        source_line=source_line(data, df),
+        note=" ".join(notes[:1]),
+        unit=data.unit,
+        log=data.log,
+        signed=data.measure == "yoy",
+    )
+
+
+def create_results(data: CompareData, tabs: Collection[str] | None = None) -> list[object]:
+    """Notes, then the tabs (trend, one year, table, ranking, map), then the source line.
+
+    Only the content of ``tabs`` is built (default: the tab shown, ``data.tab``); the other
+    tabs say they are loading until chosen.
+    """
+    lang = data.lang
+    df = named(data)
+    active = data.tab if data.tab in TABS else "line"
+    on_map = active == "map" and data.map_view is not None
+    notes = map_notes(data) if on_map else chart_notes(data, df)
+    builders = {
+        "line": lambda: _graph("compare-line", line_figure(data, df, notes)),
+        "bar": lambda: _graph("compare-bar", bar_figure(data, df, notes)),
+        "table": lambda: create_table(df, data),
+        "rank": lambda: create_ranking(data),
+        "map": lambda: create_map(data),
+    }
+    labels = {
+        "line": t("compare.line", lang),
+        "bar": t("compare.bar", lang, year=latest_year(data, df)),
+        "table": t("compare.table", lang),
+        "rank": t("compare.rank", lang),
+        "map": t("compare.tab_map", lang),
+    }
+    built = {active} if tabs is None else set(tabs)
+    if on_map:
+        notes = [*notes, t("compare.map_click_hint", lang)]
     missing = (
         [
             create_alert(
@@ -108,18 +160,38 @@ def create_results(data: CompareData) -> list[object]:
     )
     return [
         *missing,
-        dbc.Tabs(tabs, id="compare-tabs", active_tab=data.tab if data.tab in ids else "line"),
-        html.P(source_line, className="small text-muted mt-2", id="compare-source"),
+        dbc.Tabs(
+            [
+                dbc.Tab(
+                    builders[key]() if key in built else _loading(lang),
+                    label=labels[key],
+                    tab_id=key,
+                )
+                for key in TABS
+            ],
+            id="compare-tabs",
+            active_tab=active,
+        ),
+        html.P(
+            map_source_line(data) if on_map else source_line(data, df),
+            className="small text-muted mt-2",
+            id="compare-source",
+        ),
         html.Div([html.P(n, className="small text-muted mb-1") for n in notes], id="compare-notes"),
         html.P(t("compare.share_link", lang), className="small text-muted"),
     ]
 
 
-def _subtitle(period: str, data: CompareData) -> str:
-    if data.measure == "absolute":
-        return period
-    measure = measure_name(data.measure, data.lang)
-    return t("compare.subtitle_measure", data.lang, period=period, measure=measure)
+def _graph(graph_id: str, figure: Figure) -> dcc.Graph:
+    return dcc.Graph(id=graph_id, figure=figure, config=GRAPH_CONFIG, className="chart")
+
+
+def _loading(lang: str) -> html.Div:
+    """What a tab not built yet holds for the moment it takes to draw it."""
+    return html.Div(
+        [dbc.Spinner(size="sm", spinner_class_name="me-2"), t("compare.tab_loading", lang)],
+        className="text-muted small my-3",
+    )
 
 
 def chart_notes(data: CompareData, df: pd.DataFrame) -> list[str]:
@@ -132,12 +204,12 @@ def chart_notes(data: CompareData, df: pd.DataFrame) -> list[str]:
     holes = gaps(df)
     if holes:
         items = [
-            t("compare.gap_item", lang, region=region, years=_years(years, lang))
+            t("compare.gap_item", lang, region=region, years=years_text(years, lang))
             for region, years in holes
         ]
         notes.append(t("compare.gaps", lang, regions="；".join(items)))
     if data.measure in {"per_capita", "per_area"}:
-        denominator = _denominator_name(data.measure, lang)
+        denominator = denominator_name(data.measure, lang)
         lacking = sorted(set(df.loc[df["denominator"].isna(), "name"]))
         if lacking:
             regions = "、".join(lacking)
@@ -151,7 +223,7 @@ def chart_notes(data: CompareData, df: pd.DataFrame) -> list[str]:
                     lang,
                     denominator=denominator,
                     used=used,
-                    years=_years(years, lang),
+                    years=years_text(years, lang),
                 )
             )
         notes.append(t("compare.ratio_note", lang))
@@ -168,126 +240,3 @@ def chart_notes(data: CompareData, df: pd.DataFrame) -> list[str]:
         if (df["value"].dropna() <= 0).any():
             notes.append(t("compare.log_dropped", lang))
     return notes
-
-
-def _years(years: list[int], lang: str) -> str:
-    return ("、" if lang == "zh" else ", ").join(year_ranges(years))
-
-
-def _denominator_name(measure: str, lang: str) -> str:
-    key = {"per_capita": "population", "per_area": "area"}[measure]
-    return t(f"compare.denominators.{key}", lang)
-
-
-def create_table(df: pd.DataFrame, data: CompareData) -> object:
-    lang, ind = data.lang, data.indicator
-    normalised = data.measure != "absolute"
-    rows = []
-    for _, r in df.iterrows():
-        row = {
-            "region": r["name"],
-            "period": parse_period(r["period"]).label(lang),
-            "value": format_quantity(r["raw_value"], r["raw_qualifier"], ind, lang),
-            "written": r["value_as_written"],
-            "status": t(f"status.{r['status']}", lang),
-            "source": pick(lang, r["source_title_zh"], r["source_title_en"]),
-        }
-        if normalised:
-            row["measure"] = (
-                value_label(r["value"], r["qualifier"], data.unit, data.measure == "yoy")
-                + ("" if data.unit.percent or pd.isna(r["value"]) else f" {data.unit.unit}")
-                if pd.notna(r["value"])
-                else "—"
-            )
-        rows.append(row)
-    columns = [
-        {"field": "region", "headerName": t("common.region", lang), "pinned": "left"},
-        {"field": "period", "headerName": t("common.period", lang)},
-        {"field": "value", "headerName": t("common.value", lang), "type": "rightAligned"},
-    ]
-    if normalised:
-        columns.append(
-            {
-                "field": "measure",
-                "headerName": measure_name(data.measure, lang),
-                "type": "rightAligned",
-            }
-        )
-    columns += [
-        {"field": "written", "headerName": t("common.as_written", lang)},
-        {"field": "status", "headerName": t("common.status", lang)},
-        {"field": "source", "headerName": t("common.source", lang), "flex": 2},
-    ]
-    return create_grid("compare-table", rows, columns, lang=lang)
-
-
-def create_ranking(data: CompareData) -> object:
-    """Per level of the regions chosen: the top ten and the chosen regions, ranked."""
-    lang = data.lang
-    if not data.rankings:
-        return create_alert(
-            t("compare.rank_none", lang, year=data.rank_year or "", level=""), color="light"
-        )
-    blocks: list[object] = []
-    chosen = set(data.region_codes)
-    for level, ranked in data.rankings:
-        level_name = t(f"compare.levels.{level}", lang)
-        title = t(
-            "compare.rank_title",
-            lang,
-            year=data.rank_year,
-            level=level_name,
-            measure=measure_name(data.measure, lang),
-        )
-        blocks.append(html.H2(title, className="h6 mt-3"))
-        has = ranked[ranked["rank"].notna()]
-        if has.empty:
-            blocks.append(
-                create_alert(
-                    t("compare.rank_none", lang, year=data.rank_year, level=level_name),
-                    color="light",
-                )
-            )
-            continue
-        shown = ranked[(ranked.index < TOP) | ranked["entity_code"].isin(chosen)]
-        of = int(has["of"].iloc[0])
-        rows = [
-            {
-                "rank": int(r["rank"]) if pd.notna(r["rank"]) else None,
-                "position": t("compare.rank_position", lang, rank=int(r["rank"]), of=of)
-                if pd.notna(r["rank"])
-                else "—",
-                "region": pick(lang, r["name_zh"], r["name_en"]),
-                "value": _ranked_value(r, data),
-                "chosen": "✓" if r["entity_code"] in chosen else "",
-            }
-            for _, r in shown.iterrows()
-        ]
-        columns = [
-            {"field": "rank", "headerName": t("compare.col_rank", lang), "maxWidth": 90},
-            {"field": "region", "headerName": t("common.region", lang)},
-            {
-                "field": "value",
-                "headerName": measure_name(data.measure, lang),
-                "type": "rightAligned",
-            },
-            {"field": "position", "headerName": t("compare.rank", lang)},
-            {"field": "chosen", "headerName": t("compare.col_selected", lang), "maxWidth": 90},
-        ]
-        blocks.append(create_grid(f"compare-rank-{level}", rows, columns, lang=lang))
-        blocks.append(
-            html.P(
-                t("compare.rank_note", lang, year=data.rank_year, level=level_name, of=of),
-                className="small text-muted",
-            )
-        )
-    return html.Div(blocks, id="compare-ranking")
-
-
-def _ranked_value(r: pd.Series, data: CompareData) -> str:
-    if pd.isna(r["value"]):
-        return "—"
-    if data.measure == "absolute":
-        return format_quantity(r["value"], r["qualifier"], data.indicator, data.lang)
-    label = value_label(r["value"], r["qualifier"], data.unit, data.measure == "yoy")
-    return label if data.unit.percent else f"{label} {data.unit.unit}"

@@ -1,15 +1,20 @@
-"""Charts of one indicator across regions and years."""
+"""Charts of one indicator across regions and years, as plain figure dicts (``figures.plain``).
+
+The frames here are small (a few regions × a few years): rows are read once as records and the
+traces built from plain lists, which costs a fraction of pandas' per-group operations.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from analysis.normalise import MeasureUnit
-from figures.format import chart_label, display_unit, format_number
-from figures.theme import COLORWAY, apply_theme, empty_figure, new_figure
+from figures.format import chart_label, display_unit, format_number, format_quantity
+from figures.map import choropleth_figure, missing_note, region_hover
+from figures.plain import Figure, empty, legend_rows, themed_layout
+from figures.theme import COLORWAY
 from i18n import pick, t
 
 PROJECTED = {"projection", "target"}
@@ -20,6 +25,11 @@ def _unit(indicator: Mapping, lang: str, unit: MeasureUnit | None) -> MeasureUni
         return unit
     factor, label = display_unit(indicator, lang)
     return MeasureUnit(factor, label)
+
+
+def has_value(value: object) -> bool:
+    """A figure is there: not None, not NaN."""
+    return value is not None and value == value
 
 
 def value_label(value: float, qualifier: str, unit: MeasureUnit, signed: bool = False) -> str:
@@ -34,16 +44,15 @@ def value_label(value: float, qualifier: str, unit: MeasureUnit, signed: bool = 
     return f"{'~' if mark == '~' else ''}{sign}{number}%{'+' if mark == '+' else ''}"
 
 
-def with_gaps(g: pd.DataFrame) -> pd.DataFrame:
-    """One region's rows over every year from its first to its last: a missing year becomes a
-    row without a value, which breaks the line instead of bridging it."""
-    years = range(int(g["year"].min()), int(g["year"].max()) + 1)
-    full = g.set_index("year").reindex(years)
-    full.index.name = "year"
-    return full.reset_index()
+def with_gaps(rows: list[dict]) -> list[dict]:
+    """One region's records over every year from its first to its last: a missing year
+    becomes a record with ``value`` None, which breaks the line instead of bridging it."""
+    by_year = {int(r["year"]): r for r in rows}
+    first, last = min(by_year), max(by_year)
+    return [by_year.get(y, {"year": y, "value": None}) for y in range(first, last + 1)]
 
 
-def _hover(row: pd.Series, lang: str) -> str:
+def _hover(row: Mapping, lang: str) -> str:
     source = pick(lang, row["source_title_zh"], row["source_title_en"])
     written = (
         f"<br>{t('common.as_written', lang)}：{row['value_as_written']}"
@@ -54,13 +63,22 @@ def _hover(row: pd.Series, lang: str) -> str:
     return f"{row['name']} {row['period']}{status}{written}<br>{t('common.source', lang)}：{source}"
 
 
-def point_labels(part: pd.DataFrame, unit: MeasureUnit, signed: bool, *, every: bool) -> list[str]:
-    """Labels of a line's points: all of them, or only the last one with a figure."""
-    labels = [value_label(v, q, unit, signed) for v, q in zip(part["value"], part["qualifier"])]
+def point_labels(part: Mapping, unit: MeasureUnit, signed: bool, *, every: bool) -> list[str]:
+    """Labels of a line's points (``part``: columns value and qualifier): all of them, or only
+    the last one with a figure."""
+    labels = [
+        value_label(v, q, unit, signed) if has_value(v) else ""
+        for v, q in zip(part["value"], part["qualifier"])
+    ]
     if every:
         return labels
-    last = max((i for i, v in enumerate(part["value"]) if v == v), default=None)
+    last = max((i for i, v in enumerate(part["value"]) if has_value(v)), default=None)
     return [label if i == last else "" for i, label in enumerate(labels)]
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    """The rows with a figure, as plain dicts."""
+    return [r for r in df.to_dict("records") if has_value(r["value"])]
 
 
 def line_chart(
@@ -75,7 +93,7 @@ def line_chart(
     unit: MeasureUnit | None = None,
     log: bool = False,
     signed: bool = False,
-) -> go.Figure:
+) -> Figure:
     """One line per region over years; projections dashed; lower bounds marked “+”.
 
     ``df`` has one row per (entity_code, year) with columns name, value, qualifier, status,
@@ -83,54 +101,81 @@ def line_chart(
     (never bridged). ``unit``: how values are shown (default: the indicator's display unit);
     ``log``: a logarithmic value axis; ``signed``: labels carry + for a rise (同比).
     """
-    df = df.dropna(subset=["value"])
-    if df.empty:
-        return empty_figure(t("common.none", lang))
+    rows = _records(df)
+    if not rows:
+        return empty(t("common.none", lang))
     shown = _unit(indicator, lang, unit)
+    groups: dict[str, list[dict]] = {}
+    for r in rows:
+        groups.setdefault(r["entity_code"], []).append(r)
     # one short line: a label on every point; otherwise only each line's last figure is
     # labelled (the rest are in the hover and the table), so that labels never pile up
-    every = df["entity_code"].nunique() == 1 and len(df) < 8
-    fig = new_figure()
-    for i, (code, g) in enumerate(df.groupby("entity_code", sort=False)):
-        g = g.sort_values("year")
+    every = len(groups) == 1 and len(rows) < 8
+    traces = []
+    for i, (code, group) in enumerate(groups.items()):
+        group.sort(key=lambda r: r["year"])
         color = COLORWAY[i % len(COLORWAY)]
-        name = g["name"].iloc[0]
-        actual = g[~g["status"].isin(PROJECTED)]
-        projected = g[g["status"].isin(PROJECTED)]
-        if not projected.empty and not actual.empty:
-            projected = pd.concat([actual.tail(1), projected])
-        for part, dash, show in ((actual, "solid", True), (projected, "dash", actual.empty)):
-            if part.empty:
-                continue
-            part = with_gaps(part)
-            fig.add_trace(
-                go.Scatter(
-                    x=part["year"],
-                    y=part["value"] / shown.factor,
-                    name=name,
-                    legendgroup=code,
-                    showlegend=show,
-                    connectgaps=False,
-                    mode="lines+markers+text",
-                    line={"color": color, "dash": dash},
-                    marker={"color": color, "size": 7},
-                    text=point_labels(part, shown, signed, every=every),
-                    textposition="top center",
-                    cliponaxis=False,
-                    hovertext=[
-                        _hover(r, lang) if r["value"] == r["value"] else ""
-                        for _, r in part.iterrows()
-                    ],
-                    hovertemplate="%{y:,.4~f} " + shown.unit + "<br>%{hovertext}<extra></extra>",
+        actual = [r for r in group if r["status"] not in PROJECTED]
+        projected = [r for r in group if r["status"] in PROJECTED]
+        if projected and actual:
+            projected = [actual[-1], *projected]
+        for part, dash, show in ((actual, "solid", True), (projected, "dash", not actual)):
+            if part:
+                style = {"color": color, "dash": dash, "showlegend": show}
+                points = with_gaps(part)
+                traces.append(
+                    _line(code, group[0]["name"], points, style, shown, lang, signed, every)
                 )
-            )
-    apply_theme(fig, title=title, subtitle=subtitle, source_line=source_line, note=note)
-    fig.update_xaxes(dtick=1 if df["year"].nunique() <= 15 else None, tickformat="d")
+    layout = themed_layout(
+        title=title,
+        subtitle=subtitle,
+        source_line=source_line,
+        note=note,
+        legend_rows=legend_rows(traces),
+    )
+    years = {r["year"] for r in rows}
+    layout["xaxis"] = {"tickformat": "d", **({"dtick": 1} if len(years) <= 15 else {})}
     if log:
-        fig.update_yaxes(title_text=f"{shown.unit}（log）", type="log")
+        layout["yaxis"] = {"title": {"text": f"{shown.unit}（log）"}, "type": "log"}
     else:
-        fig.update_yaxes(title_text=shown.unit, rangemode="normal" if signed else "tozero")
-    return fig
+        layout["yaxis"] = {
+            "title": {"text": shown.unit},
+            "rangemode": "normal" if signed else "tozero",
+        }
+    return {"data": traces, "layout": layout}
+
+
+def _line(
+    code: str,
+    name: str,
+    points: list[dict],
+    style: dict,
+    unit: MeasureUnit,
+    lang: str,
+    signed: bool,
+    every: bool,
+) -> dict:
+    """One line's trace; ``points``: its records over every year, ``value`` None where there
+    is no figure; ``style``: color, dash, showlegend."""
+    values = [r["value"] for r in points]
+    labels = {"value": values, "qualifier": [r.get("qualifier") for r in points]}
+    return {
+        "type": "scatter",
+        "x": [r["year"] for r in points],
+        "y": [v / unit.factor if has_value(v) else None for v in values],
+        "name": name,
+        "legendgroup": code,
+        "showlegend": style["showlegend"],
+        "connectgaps": False,
+        "mode": "lines+markers+text",
+        "line": {"color": style["color"], "dash": style["dash"]},
+        "marker": {"color": style["color"], "size": 7},
+        "text": point_labels(labels, unit, signed, every=every),
+        "textposition": "top center",
+        "cliponaxis": False,
+        "hovertext": [_hover(r, lang) if has_value(r["value"]) else "" for r in points],
+        "hovertemplate": "%{y:,.4~f} " + unit.unit + "<br>%{hovertext}<extra></extra>",
+    }
 
 
 def bar_chart(
@@ -145,35 +190,125 @@ def bar_chart(
     unit: MeasureUnit | None = None,
     log: bool = False,
     signed: bool = False,
-) -> go.Figure:
+) -> Figure:
     """One bar per region (its figure for one year), largest first, labels on the bars."""
-    df = df.dropna(subset=["value"])
-    if df.empty:
-        return empty_figure(t("common.none", lang))
+    rows = _records(df)
+    if not rows:
+        return empty(t("common.none", lang))
     shown = _unit(indicator, lang, unit)
-    df = df.sort_values("value", ascending=True)
-    colors = ["#9bb7d9" if s in PROJECTED else "#1f5fa8" for s in df["status"]]
-    fig = new_figure(
-        [
-            go.Bar(
-                x=df["value"] / shown.factor,
-                y=df["name"],
-                orientation="h",
-                marker_color=colors,
-                text=[
-                    value_label(v, q, shown, signed) for v, q in zip(df["value"], df["qualifier"])
-                ],
-                textposition="auto",
-                cliponaxis=False,
-                hovertext=[_hover(r, lang) for _, r in df.iterrows()],
-                hovertemplate="%{x:,.4~f} " + shown.unit + "<br>%{hovertext}<extra></extra>",
-            )
-        ]
+    rows.sort(key=lambda r: r["value"])  # plotly draws the first bar at the bottom
+    trace = {
+        "type": "bar",
+        "x": [r["value"] / shown.factor for r in rows],
+        "y": [r["name"] for r in rows],
+        "orientation": "h",
+        "marker": {"color": ["#9bb7d9" if r["status"] in PROJECTED else "#1f5fa8" for r in rows]},
+        "text": [value_label(r["value"], r["qualifier"], shown, signed) for r in rows],
+        "textposition": "auto",
+        "cliponaxis": False,
+        "hovertext": [_hover(r, lang) for r in rows],
+        "hovertemplate": "%{x:,.4~f} " + shown.unit + "<br>%{hovertext}<extra></extra>",
+    }
+    layout = themed_layout(
+        title=title,
+        subtitle=subtitle,
+        source_line=source_line,
+        note=note,
+        legend_rows=legend_rows([trace]),
     )
-    apply_theme(fig, title=title, subtitle=subtitle, source_line=source_line, note=note)
     if log:
-        fig.update_xaxes(title_text=f"{shown.unit}（log）", type="log")
+        layout["xaxis"] = {"title": {"text": f"{shown.unit}（log）"}, "type": "log"}
     else:
-        fig.update_xaxes(title_text=shown.unit, rangemode="normal" if signed else "tozero")
-    fig.update_layout(height=max(320, 140 + 36 * len(df)), showlegend=False)
-    return fig
+        layout["xaxis"] = {
+            "title": {"text": shown.unit},
+            "rangemode": "normal" if signed else "tozero",
+        }
+    layout["height"] = max(320, 140 + 36 * len(rows))
+    layout["showlegend"] = False
+    return {"data": [trace], "layout": layout}
+
+
+def map_grey_note(df: pd.DataFrame, measure: str, lang: str) -> str:
+    """What the grey regions of the map tab are: without a figure for the year (named when
+    few), and, for a measure, those whose figure has nothing to be divided by."""
+    names = [_map_name(r, lang) for r in df[df["value"].isna()].to_dict("records")]
+    lacking = int((df["value"].isna() & df["raw_value"].notna()).sum())
+    if not lacking:
+        return missing_note(names, lang)
+    return t(
+        "compare.map_grey",
+        lang,
+        none=len(names) - lacking,
+        lacking=lacking,
+        reason=t(f"compare.map_lacking.{measure}", lang),
+    )
+
+
+def _map_name(row: Mapping, lang: str) -> str:
+    name = pick(lang, row.get("name_zh") or "", row.get("name_en") or "")
+    return name or str(row["entity_code"])
+
+
+def _map_hover(row: dict, indicator: Mapping, lang: str, measure: str, unit: MeasureUnit) -> str:
+    """A region's hover in a measure: the measure, the figure it comes from, the year of its
+    denominator; or why it is grey."""
+    sep = ": " if lang == "en" else "："
+    name = f"<b>{row['name']}</b>"
+    if not has_value(row["raw_value"]):
+        return f"{name}<br>{t('map.no_figure', lang)}"
+    raw = format_quantity(row["raw_value"], row["raw_qualifier"], indicator, lang)
+    raw_line = f"{t('compare.raw_value', lang)}{sep}{raw}"
+    if not has_value(row["value"]):
+        reason = t(f"compare.map_lacking.{measure}", lang)
+        return f"{name}<br>{raw_line}<br>{t('compare.map_cannot', lang, reason=reason)}"
+    label = value_label(row["value"], row["qualifier"], unit, signed=measure == "yoy")
+    value = label if unit.percent else f"{label} {unit.unit}"
+    extra = [raw_line]
+    if measure in {"per_capita", "per_area"} and has_value(row["denominator_year"]):
+        key = {"per_capita": "population", "per_area": "area"}[measure]
+        denominator = t(f"compare.denominators.{key}", lang)
+        year = int(row["denominator_year"])
+        extra.append(t("compare.map_denominator", lang, denominator=denominator, year=year))
+    return region_hover(row, lang, value, extra)
+
+
+def map_chart(
+    df: pd.DataFrame,
+    indicator: Mapping,
+    lang: str,
+    geojson: Mapping,
+    *,
+    measure: str,
+    unit: MeasureUnit,
+    title: str,
+    subtitle: str,
+    source_line: str,
+    note: str = "",
+    highlight: Collection[str] = (),
+) -> Figure:
+    """The 地图 tab: every region of a map level coloured by its figure in ``measure``, the
+    regions chosen outlined and named (``figures.map.choropleth_figure``).
+
+    ``df``: ``store.queries_compare.map_measure``'s frame (value: the measure, raw_value: the
+    figure). A region without a figure, or whose figure cannot be worked out (no population,
+    no province figure, no year before), is grey and counted in the footer, never shown as 0.
+    """
+    if measure != "absolute":
+        df = df.reset_index(drop=True)
+        named = df.assign(name=[_map_name(r, lang) for r in df.to_dict("records")])
+        df = df.assign(
+            hover=[_map_hover(r, indicator, lang, measure, unit) for r in named.to_dict("records")]
+        )
+    return choropleth_figure(
+        df,
+        indicator,
+        lang,
+        geojson,
+        title=title,
+        subtitle=subtitle,
+        source_line=source_line,
+        note=note,
+        unit=unit,
+        highlight=highlight,
+        grey_note=map_grey_note(df, measure, lang),
+    )

@@ -7,32 +7,30 @@ as Chinese atlases do, so that the main map can be large.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from analysis.normalise import MeasureUnit
 from figures.format import chart_label, display_unit, format_number
-from figures.theme import FONT_FAMILY, apply_theme, empty_figure
+from figures.geometry import INSET_LAT, INSET_LON, extent, in_inset, label_point, subset
+from figures.plain import empty, legend_rows, themed_layout
+from figures.theme import FONT_FAMILY
 from i18n import pick, t
 from store.periods import parse_period
 
 MISSING_COLOR = "#d0d3d8"  # grey: a region without a figure, always explained in a note
 BORDER_COLOR = "#ffffff"
 INSET_BORDER = "#8a9099"
+HIGHLIGHT_COLOR = "#d9822b"  # the outline of a region chosen (地区对比), the charts' second colour
 # light to dark blue, as the other charts' first colour (#1f5fa8): one colour a class
 CLASS_COLORS = ["#eef4fb", "#bcd3ec", "#7fa9d8", "#3f78bd", "#123f77"]
 CLASSES = len(CLASS_COLORS)  # 分级设色: quintiles, as statistical atlases colour regions
 PROJECTED = {"projection", "target"}
 MISSING_NAMES = 6  # a note names at most this many regions without a figure, then counts them
-# Polygons lying wholly south of this latitude (the islands of the South China Sea) are left to
-# the inset; the main map's extent is that of everything else.
-MAIN_SOUTH = 18.0
-INSET_LON = (106.0, 123.0)
-INSET_LAT = (3.0, 23.0)
 INSET_DOMAIN = {"x": [0.86, 1.0], "y": [0.0, 0.3]}
-PAD = 0.5  # degrees around the main map's extent
 HIDDEN_BASE = {  # the base layers of plotly's own map, each off (the frame is the inset's box)
     "showland": False,
     "showocean": False,
@@ -54,13 +52,19 @@ def _name(row: Mapping, lang: str) -> str:
 
 def _hover(row: Mapping, lang: str, unit: str, factor: float) -> str:
     """Name, value with unit and qualifier mark (180+, ~300), period, as written, source."""
-    value = f"{chart_label(row['value'], row['qualifier'], factor)} {unit}".strip()
+    return region_hover(row, lang, f"{chart_label(row['value'], row['qualifier'], factor)} {unit}")
+
+
+def region_hover(row: Mapping, lang: str, value: str, extra: Sequence[str] = ()) -> str:
+    """A region's hover: its name, ``value`` as given (and the figure's status when it is not
+    reported), the ``extra`` lines, then period, wording as written and source."""
+    value = value.strip()
     status = row.get("status")
     if isinstance(status, str) and status != "reported":
         value += f" ({t('status.' + status, lang)})"
     sep = ": " if lang == "en" else "："
     period = parse_period(str(row["period"])).label(lang)
-    lines = [f"<b>{row['name']}</b>", value, f"{t('common.period', lang)}{sep}{period}"]
+    lines = [f"<b>{row['name']}</b>", value, *extra, f"{t('common.period', lang)}{sep}{period}"]
     if isinstance(row.get("value_as_written"), str) and row["value_as_written"]:
         lines.append(f"{t('common.as_written', lang)}{sep}{row['value_as_written']}")
     source = pick(lang, row["source_title_zh"] or "", row["source_title_en"] or "")
@@ -138,60 +142,6 @@ def _scale(index: np.ndarray, bounds: list[float], single: bool) -> dict:
     }
 
 
-def _polygons(geometry: Mapping) -> Iterator[list]:
-    """The rings of each polygon of a Polygon or MultiPolygon geometry."""
-    if geometry["type"] == "Polygon":
-        yield geometry["coordinates"]
-    elif geometry["type"] == "MultiPolygon":
-        yield from geometry["coordinates"]
-
-
-def _bbox(rings: list) -> tuple[float, float, float, float]:
-    lons = [p[0] for p in rings[0]]
-    lats = [p[1] for p in rings[0]]
-    return min(lons), min(lats), max(lons), max(lats)
-
-
-def extent(geojson: Mapping) -> tuple[list[float], list[float]]:
-    """(lon range, lat range) of the main map: every polygon but the far-south islands."""
-    boxes = [
-        _bbox(rings)
-        for f in geojson["features"]
-        for rings in _polygons(f["geometry"])
-        if _bbox(rings)[3] >= MAIN_SOUTH
-    ]
-    if not boxes:
-        return [70.0, 140.0], [15.0, 55.0]
-    w, s, e, n = (f(b[i] for b in boxes) for i, f in enumerate((min, min, max, max)))
-    return [w - PAD, e + PAD], [s - PAD, n + PAD]
-
-
-def in_inset(geojson: Mapping) -> set[str]:
-    """Ids of the features with a polygon inside the inset's box (Hainan, the islands …)."""
-    found = set()
-    for f in geojson["features"]:
-        for rings in _polygons(f["geometry"]):
-            w, s, e, n = _bbox(rings)
-            if w < INSET_LON[1] and e > INSET_LON[0] and s < INSET_LAT[1] and n > INSET_LAT[0]:
-                found.add(str(f["id"]))
-                break
-    return found
-
-
-def subset(geojson: Mapping, codes: pd.Series) -> dict:
-    """The features of ``codes`` only (a new collection; ``geojson`` is left as it is), so that
-    the traces of one map carry each boundary once between them."""
-    wanted = set(codes)
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "id": f["id"], "geometry": f["geometry"]}  # no properties
-            for f in geojson["features"]
-            if str(f.get("id")) in wanted
-        ],
-    }
-
-
 def _traces(
     shown: pd.DataFrame,
     missing: pd.DataFrame,
@@ -201,11 +151,12 @@ def _traces(
     border: str,
     scale: dict,
     values: pd.Series,  # the class of each region shown
-    hovers: pd.Series,
+    hovers: pd.Series,  # the hover of each region, shown or grey
     no_figure: str,
-) -> list[go.Choropleth]:
+) -> list[dict]:
     """A grey trace for the regions without a figure, a coloured one for the others."""
     common = {
+        "type": "choropleth",
         "featureidkey": "id",
         "marker": {"line": {"color": border, "width": 0.5}},
         "hovertemplate": "%{hovertext}<extra></extra>",
@@ -215,31 +166,193 @@ def _traces(
     traces = []
     if not missing.empty:
         traces.append(
-            go.Choropleth(
-                geojson=subset(geojson, missing["entity_code"]),
-                locations=missing["entity_code"],
-                z=np.zeros(len(missing)),
-                customdata=missing[["entity_code"]].to_numpy(),
-                colorscale=[[0, MISSING_COLOR], [1, MISSING_COLOR]],
-                showscale=False,
-                hovertext=[f"<b>{n}</b><br>{no_figure}" for n in missing["name"]],
-                name=no_figure,
+            {
+                "geojson": subset(geojson, missing["entity_code"]),
+                "locations": missing["entity_code"].tolist(),
+                "z": [0] * len(missing),
+                "customdata": [[c] for c in missing["entity_code"]],
+                "colorscale": [[0, MISSING_COLOR], [1, MISSING_COLOR]],
+                "showscale": False,
+                "hovertext": hovers[missing.index].tolist(),
+                "name": no_figure,
                 **common,
-            )
+            }
         )
     if not shown.empty:
         traces.append(
-            go.Choropleth(
-                geojson=subset(geojson, shown["entity_code"]),
-                locations=shown["entity_code"],
-                z=values[shown.index].to_numpy(),
-                customdata=shown[["entity_code"]].to_numpy(),
-                hovertext=hovers[shown.index].tolist(),
+            {
+                "geojson": subset(geojson, shown["entity_code"]),
+                "locations": shown["entity_code"].tolist(),
+                "z": values[shown.index].tolist(),
+                "customdata": [[c] for c in shown["entity_code"]],
+                "hovertext": hovers[shown.index].tolist(),
                 **scale,
                 **common,
-            )
+            }
         )
     return traces
+
+
+def _highlights(
+    chosen: pd.DataFrame, geojson: Mapping, hovers: pd.Series, *, geo: str, labels: bool
+) -> list[dict]:
+    """Outlines (and names) of the regions ``chosen``, drawn over the colours; their hover is
+    the region's own, and a click on them carries the region's code as every trace's does."""
+    if chosen.empty:
+        return []
+    traces = [
+        {
+            "type": "choropleth",
+            "geojson": subset(geojson, chosen["entity_code"]),
+            "featureidkey": "id",
+            "locations": chosen["entity_code"].tolist(),
+            "z": [0] * len(chosen),
+            "customdata": [[c] for c in chosen["entity_code"]],
+            "colorscale": [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+            "showscale": False,
+            "marker": {"line": {"color": HIGHLIGHT_COLOR, "width": 2.5}},
+            "hovertext": hovers[chosen.index].tolist(),
+            "hovertemplate": "%{hovertext}<extra></extra>",
+            "showlegend": False,
+            "geo": geo,
+        }
+    ]
+    if labels:
+        features = {str(f["id"]): f for f in geojson["features"]}
+        points = [label_point(features[c]) for c in chosen["entity_code"]]
+        traces.append(
+            {
+                "type": "scattergeo",
+                "lon": [p[0] for p in points],
+                "lat": [p[1] for p in points],
+                "text": chosen["name"].tolist(),
+                "mode": "text",
+                "textposition": "top center",
+                "textfont": {"size": 12, "color": "#222222", "shadow": "auto"},
+                "hoverinfo": "skip",
+                "showlegend": False,
+                "geo": geo,
+            }
+        )
+    return traces
+
+
+def choropleth_figure(
+    df: pd.DataFrame,
+    indicator: Mapping,
+    lang: str,
+    geojson: Mapping,
+    *,
+    title: str,
+    subtitle: str,
+    source_line: str,
+    note: str = "",
+    unit: MeasureUnit | None = None,
+    highlight: Collection[str] = (),
+    grey_note: str | None = None,
+) -> dict:
+    """``choropleth`` as a plain figure dict (``figures.plain``), with three more options:
+
+    ``unit``: how values are shown and classed (default: the indicator's display unit);
+    ``highlight``: codes of regions to outline and name; ``grey_note``: what the footer says of
+    the grey regions (default: ``missing_note``). An optional ``hover`` column of ``df`` gives
+    each region's hover text (default: name, figure, period, as written, source).
+    """
+    df = df.reset_index(drop=True)
+    df = df.assign(name=[_name(r, lang) for r in df.to_dict("records")])
+    shown = df[df["value"].notna()]
+    if shown.empty:
+        return empty(t("common.none", lang))
+    if unit is None:
+        factor, label = display_unit(indicator, lang)
+        unit = MeasureUnit(factor, label)
+    missing = df[df["value"].isna()]
+    index, bounds, single = classify(shown["value"].to_numpy(dtype=float) / unit.factor)
+    classes = pd.Series(index, index=shown.index)
+    no_figure = t("map.no_figure", lang)
+    if "hover" in df.columns:
+        hovers = df["hover"]
+    else:
+        hovers = pd.Series(
+            [
+                _hover(r, lang, unit.unit, unit.factor)
+                if r["value"] == r["value"]
+                else f"<b>{r['name']}</b><br>{no_figure}"
+                for r in df.to_dict("records")
+            ],
+            index=df.index,
+        )
+    scale = {**_scale(index, bounds, single), "name": t("common.value", lang)}
+    main = _traces(
+        shown,
+        missing,
+        geojson,
+        geo="geo",
+        border=BORDER_COLOR,
+        scale=scale,
+        values=classes,
+        hovers=hovers,
+        no_figure=no_figure,
+    )
+    inset = in_inset(geojson)
+    in_box = df["entity_code"].isin(inset)
+    small = _traces(
+        shown[in_box[shown.index]],
+        missing[in_box[missing.index]],
+        geojson,
+        geo="geo2",
+        border=INSET_BORDER,  # the islands are too small to see without an outline
+        scale={**{k: v for k, v in scale.items() if k != "colorbar"}, "showscale": False},
+        values=classes,
+        hovers=hovers,
+        no_figure=no_figure,
+    )
+    chosen = df[df["entity_code"].isin(set(highlight))]
+    traces = [
+        *main,
+        *_highlights(chosen, geojson, hovers, geo="geo", labels=True),
+        *small,
+        *_highlights(chosen[in_box[chosen.index]], geojson, hovers, geo="geo2", labels=False),
+    ]
+    quantiles = "" if single else t("map.classes_note", lang, count=len(bounds) - 1)
+    grey = missing_note(list(missing["name"]), lang) if grey_note is None else grey_note
+    notes = [quantiles, grey, note]
+    layout = themed_layout(
+        title=title,
+        subtitle=subtitle,
+        source_line=source_line,
+        note=" ".join(n for n in notes if n),
+        legend_rows=legend_rows(traces),
+    )
+    lon, lat = extent(geojson)
+    # plotly.js's fitbounds="locations" fits the whole world with GeoJSON choropleths here, so
+    # the extent is computed from the boundaries and given as the axes' ranges instead
+    layout["geo"] = {
+        "domain": {"x": [0, 1], "y": [0, 1]},
+        "projection": PROJECTION,
+        "lonaxis": {"range": lon},
+        "lataxis": {"range": lat},
+        "showframe": False,
+        "bgcolor": "rgba(0,0,0,0)",
+        **HIDDEN_BASE,
+    }
+    layout["geo2"] = {
+        "domain": INSET_DOMAIN,
+        "projection": {"type": "mercator"},
+        "lonaxis": {"range": list(INSET_LON)},
+        "lataxis": {"range": list(INSET_LAT)},
+        "showframe": True,
+        "framecolor": "#999999",
+        "framewidth": 1,
+        "bgcolor": "#ffffff",
+        **HIDDEN_BASE,
+    }
+    # the title below the row of the mode bar (always shown on a phone), not under it
+    layout["title"].update({"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 30}})
+    layout["margin"].update({"l": 10, "r": 10, "t": 108})
+    layout["hoverlabel"] = {"font": {"family": FONT_FAMILY}, "align": "left"}
+    layout["dragmode"] = False
+    return {"data": traces, "layout": layout}
 
 
 def choropleth(
@@ -260,84 +373,15 @@ def choropleth(
     value_as_written, source_title_zh/en (``store.queries_map.map_values``). Values are shown in
     the indicator's display unit; ``customdata`` carries the region code for a click.
     """
-    df = df.reset_index(drop=True)
-    df = df.assign(name=[_name(r, lang) for r in df.to_dict("records")])
-    shown = df[df["value"].notna()]
-    if shown.empty:
-        return empty_figure(t("common.none", lang))
-    factor, unit = display_unit(indicator, lang)
-    missing = df[df["value"].isna()]
-    index, bounds, single = classify(shown["value"].to_numpy(dtype=float) / factor)
-    classes = pd.Series(index, index=shown.index)
-    hovers = pd.Series(
-        [_hover(r, lang, unit, factor) for r in shown.to_dict("records")], index=shown.index
+    return go.Figure(
+        choropleth_figure(
+            df,
+            indicator,
+            lang,
+            geojson,
+            title=title,
+            subtitle=subtitle,
+            source_line=source_line,
+            note=note,
+        )
     )
-    scale = {**_scale(index, bounds, single), "name": t("common.value", lang)}
-    colorbar = scale.pop("colorbar")
-    no_figure = t("map.no_figure", lang)
-    fig = go.Figure()
-    for trace in _traces(
-        shown,
-        missing,
-        geojson,
-        geo="geo",
-        border=BORDER_COLOR,
-        scale={**scale, "colorbar": colorbar},
-        values=classes,
-        hovers=hovers,
-        no_figure=no_figure,
-    ):
-        fig.add_trace(trace)
-    inset = in_inset(geojson)
-    for trace in _traces(
-        shown[shown["entity_code"].isin(inset)],
-        missing[missing["entity_code"].isin(inset)],
-        geojson,
-        geo="geo2",
-        border=INSET_BORDER,  # the islands are too small to see without an outline
-        scale={**scale, "showscale": False},
-        values=classes,
-        hovers=hovers,
-        no_figure=no_figure,
-    ):
-        fig.add_trace(trace)
-    quantiles = "" if single else t("map.classes_note", lang, count=len(bounds) - 1)
-    notes = [quantiles, missing_note(list(missing["name"]), lang), note]
-    apply_theme(
-        fig,
-        title=title,
-        subtitle=subtitle,
-        source_line=source_line,
-        note=" ".join(n for n in notes if n),
-    )
-    lon, lat = extent(geojson)
-    # plotly.js's fitbounds="locations" fits the whole world with GeoJSON choropleths here, so
-    # the extent is computed from the boundaries and given as the axes' ranges instead
-    fig.update_geos(
-        domain={"x": [0, 1], "y": [0, 1]},
-        projection=PROJECTION,
-        lonaxis_range=lon,
-        lataxis_range=lat,
-        showframe=False,
-        bgcolor="rgba(0,0,0,0)",
-        **HIDDEN_BASE,
-    )
-    fig.update_layout(
-        geo2={
-            "domain": INSET_DOMAIN,
-            "projection": {"type": "mercator"},
-            "lonaxis": {"range": list(INSET_LON)},
-            "lataxis": {"range": list(INSET_LAT)},
-            "showframe": True,
-            "framecolor": "#999999",
-            "framewidth": 1,
-            "bgcolor": "#ffffff",
-            **HIDDEN_BASE,
-        },
-        # the title below the row of the mode bar (always shown on a phone), not under it
-        title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 30}},
-        margin={"l": 10, "r": 10, "t": 108},
-        hoverlabel={"font": {"family": FONT_FAMILY}, "align": "left"},
-        dragmode=False,
-    )
-    return fig

@@ -8,20 +8,21 @@ from urllib.parse import parse_qsl
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, html
 from dash.exceptions import PreventUpdate
 from sqlalchemy import Engine
 
 from analysis.normalise import MEASURES, NotComparable, check_measure, measure_unit, normalise
 from components.alerts import create_alert, guarded
-from components.compare_view import TABS, CompareData, create_results, measure_name
-from components.controls import create_dropdown
+from components.compare_controls import create_compare_controls, create_measure_controls
+from components.compare_view import TABS, CompareData, MapView, create_results, measure_name
 from components.shell import create_page
 from components.urls import parse_int, parse_rev, search, split_list
 from figures.format import display_unit
 from i18n import norm_lang, pick, t
 from store import queries, queries_compare
 from store.db import get_engine
+from store.queries_map import boundaries, level_codes, map_years
 
 PATH = "/compare"
 dash.register_page(
@@ -49,10 +50,10 @@ def layout(
     lang = norm_lang(lang)
     as_of = parse_rev(rev)
     engine = get_engine()
-    catalogue = queries.indicators(engine)
+    catalogue = queries_compare.catalogue(engine)
     code = indicator or DEFAULT_INDICATOR
     wanted = split_list(regions) or DEFAULT_REGIONS
-    region_codes = [c for c in (queries.resolve_region(engine, r) for r in wanted) if c]
+    region_codes = queries_compare.resolve_regions(engine, wanted)
     measure = measure if measure in MEASURES else "absolute"
     log = scale == "log"
     tab = tab if tab in TABS else "line"
@@ -70,7 +71,7 @@ def layout(
     lo, hi = bounds or (2010, 2030)
     y0, y1 = parse_int(start) or lo, parse_int(end) or hi
     controls = _controls(engine, lang, catalogue, as_of, code, region_codes, (lo, hi), (y0, y1))
-    measure_controls = _measure_controls(lang, measure, log)
+    measure_controls = create_measure_controls(lang, measure, log)
     title = t("compare.title", lang)
     page = functools.partial(create_page, lang, PATH, params, title, controls, measure_controls)
     if code not in catalogue.index:
@@ -83,7 +84,7 @@ def layout(
     except NotComparable as exc:
         alerts.append(create_alert(_not_comparable(measure, name, exc, lang), color="warning"))
         measure = "absolute"
-    df = queries.compare_series(engine, code, region_codes, y0, y1, as_of)
+    df = queries_compare.series(engine, code, region_codes, y0, y1, as_of)
     if df.empty:
         return page(
             *alerts,
@@ -111,7 +112,7 @@ def compare_data(
     code = str(ind["code"])
     den = None
     if measure == "yoy":  # the year before the first one shown, for its change
-        before = queries.compare_series(
+        before = queries_compare.series(
             engine, code, region_codes, years[0] - 1, years[0] - 1, as_of
         )
         series = normalise(pd.concat([before, df], ignore_index=True), "yoy")
@@ -125,12 +126,17 @@ def compare_data(
     labels = {k: t(f"compare.unit_{k}", lang) for k in ("per_capita", "per_area")}
     shown = series.dropna(subset=["value"])
     rank_year = int(shown["year"].max()) if not shown.empty else years[1]
-    levels = queries_compare.level_of(engine, region_codes)
-    rankings = [
-        (level, queries_compare.ranking(engine, code, measure, level, rank_year, as_of))
-        for level in LEVELS
-        if level in levels.values()
-    ]
+    rankings = []
+    if tab == "rank":  # the other tabs need no peers: read only when shown
+        levels = queries_compare.level_of(engine, region_codes)
+        rankings = [
+            (level, queries_compare.ranking(engine, code, measure, level, rank_year, as_of))
+            for level in LEVELS
+            if level in levels.values()
+        ]
+    map_view, map_message = None, ""
+    if tab == "map":
+        map_view, map_message = _map_view(engine, ind, measure, region_codes, years, lang, as_of)
     missing = [c for c in region_codes if c not in set(df["entity_code"])]
     names = queries.regions(engine, missing) if missing else pd.DataFrame()
     return CompareData(
@@ -147,7 +153,52 @@ def compare_data(
         rank_year=rank_year,
         tab=tab,
         extra_sources=_denominator_sources(series, den),
+        map_view=map_view,
+        map_message=map_message,
     )
+
+
+def _map_view(
+    engine: Engine,
+    ind: pd.Series,
+    measure: str,
+    region_codes: list[str],
+    years: tuple[int, int],
+    lang: str,
+    as_of: int | None,
+) -> tuple[MapView | None, str]:
+    """The 地图 tab's figures: every region of the chosen regions' map level in the end year
+    (or the latest year of the range with a figure, said so); else why there is no map."""
+    code = str(ind["code"])
+    level = queries_compare.map_level(engine, region_codes)
+    y0, y1 = years
+    frame = queries_compare.map_measure(engine, code, measure, level, y1, as_of)
+    year, moved = y1, None
+    if frame["raw_value"].isna().all():
+        have = map_years(engine, code, level_codes(level), as_of)
+        inside = have[(have["year"] >= y0) & (have["year"] <= y1)]
+        noun = t(f"map.level_noun.{level}", lang)
+        name = pick(lang, ind["name_zh"], ind["name_en"])
+        if have.empty:
+            return None, t("map.no_level_data", lang, level=noun, indicator=name)
+        if inside.empty:
+            listed = ("、" if lang == "zh" else ", ").join(str(y) for y in have["year"])
+            return None, t(
+                "compare.map_no_year",
+                lang,
+                start=y0,
+                end=y1,
+                indicator=name,
+                level=noun,
+                years=listed,
+            )
+        year, moved = int(inside["year"].max()), y1
+        frame = queries_compare.map_measure(engine, code, measure, level, year, as_of)
+    drawn = set(level_codes(level))
+    off = [c for c in region_codes if c not in drawn]
+    names = queries.regions(engine, off) if off else pd.DataFrame()
+    off_names = [pick(lang, r["name_zh"], r["name_en"]) for r in names.to_dict("records")]
+    return MapView(level, year, frame, boundaries(level), moved, off_names), ""
 
 
 def _denominator_sources(series: pd.DataFrame, den: pd.DataFrame | None) -> list[tuple[str, str]]:
@@ -188,87 +239,11 @@ def _controls(
     bounds: tuple[int, int],
     years: tuple[int, int],
 ) -> dbc.Row:
-    available = queries.indicators_with_region_data(engine, as_of)
-    options = [
-        {"label": pick(lang, catalogue.loc[c, "name_zh"], catalogue.loc[c, "name_en"]), "value": c}
-        for c in catalogue.index
-        if c in available
-    ]
-    lo, hi = bounds
-    return dbc.Row(
-        [
-            dbc.Col(
-                [
-                    dbc.Label(t("compare.indicator", lang), html_for="compare-indicator"),
-                    create_dropdown(
-                        "compare-indicator", lang, options=options, value=code, clearable=False
-                    ),
-                ],
-                md=4,
-            ),
-            dbc.Col(
-                [
-                    dbc.Label(t("compare.regions", lang), html_for="compare-regions"),
-                    create_dropdown(
-                        "compare-regions",
-                        lang,
-                        options=queries.region_options(engine, lang),
-                        value=region_codes,
-                        multi=True,
-                    ),
-                ],
-                md=5,
-            ),
-            dbc.Col(
-                [
-                    dbc.Label(t("compare.years", lang)),
-                    dcc.RangeSlider(
-                        id="compare-years",
-                        min=lo,
-                        max=hi,
-                        step=1,
-                        value=list(years),
-                        marks={lo: str(lo), hi: str(hi)},
-                        tooltip={"placement": "bottom", "always_visible": False},
-                    ),
-                ],
-                md=3,
-            ),
-        ],
-        className="mb-2 g-3",
-    )
-
-
-def _measure_controls(lang: str, measure: str, log: bool) -> dbc.Row:
-    return dbc.Row(
-        [
-            dbc.Col(
-                [
-                    dbc.Label(t("compare.measure", lang), html_for="compare-measure"),
-                    create_dropdown(
-                        "compare-measure",
-                        lang,
-                        options=[{"label": measure_name(m, lang), "value": m} for m in MEASURES],
-                        value=measure,
-                        clearable=False,
-                        searchable=False,
-                    ),
-                ],
-                md=4,
-            ),
-            dbc.Col(
-                dbc.Switch(
-                    id="compare-log",
-                    label=t("compare.log_scale", lang),
-                    value=log,
-                    className="mt-md-4",
-                ),
-                md=3,
-                className="d-flex align-items-end",
-            ),
-        ],
-        className="mb-3 g-3",
-    )
+    available = set(queries.indicators_with_region_data(engine, as_of))
+    names = zip(catalogue.index, catalogue["name_zh"], catalogue["name_en"])
+    options = [{"label": pick(lang, z, e), "value": c} for c, z, e in names if c in available]
+    regions = queries.region_options(engine, lang)
+    return create_compare_controls(lang, options, code, regions, region_codes, bounds, years)
 
 
 @callback(
@@ -340,3 +315,39 @@ def remember_tab(tab: str | None, current: str | None) -> str:
 
 def _query(search_text: str | None) -> dict[str, str]:
     return dict(parse_qsl((search_text or "").lstrip("?")))
+
+
+def toggle_region(current: str | None, regions: list[str] | None, click: dict | None) -> str | None:
+    """The URL query once the region clicked on the map (its code is the point's customdata)
+    joins the comparison, or leaves it when it was chosen already (the last one stays); None
+    when the click carries no region. ``regions``: the codes chosen now."""
+    points = (click or {}).get("points") or []
+    data = points[0].get("customdata") if points else None
+    code = data[0] if isinstance(data, list | tuple) and data else data
+    if not isinstance(code, str) or not code.isdigit():
+        return None
+    chosen = list(regions or [])
+    if code in chosen:
+        if len(chosen) == 1:
+            return None
+        chosen.remove(code)
+    else:
+        chosen.append(code)
+    params: dict[str, object] = dict(_query(current))
+    params["regions"] = chosen
+    return search(params)
+
+
+@callback(
+    Output("_pages_location", "search", allow_duplicate=True),
+    Input("compare-map", "clickData"),
+    State("compare-regions", "value"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def click_region(click: dict | None, regions: list[str] | None, current: str | None) -> str:
+    """A click on the map adds the region to the comparison, or takes a chosen one out."""
+    found = toggle_region(current, regions, click)
+    if found is None:
+        raise PreventUpdate
+    return found

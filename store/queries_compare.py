@@ -13,9 +13,79 @@ from sqlalchemy import Engine, select
 
 from analysis.normalise import MEASURES, NATION
 from store.cache import per_revision
-from store.models import Observation, Region
+from store.models import Observation, Region, Source
 from store.periods import parse_period
-from store.queries import _frame, compare_series, live
+from store.queries import _frame, indicators, live, resolve_region
+
+SERIES_COLUMNS = [
+    "entity_code", "indicator_code", "year", "period", "value", "qualifier", "status",
+    "value_as_written", "source_key", "source_title_zh", "source_title_en", "name_zh", "name_en",
+]  # fmt: skip
+
+
+def series(
+    engine: Engine,
+    indicator_code: str,
+    region_codes: list[str],
+    year_from: int | None = None,
+    year_to: int | None = None,
+    as_of: int | None = None,
+) -> pd.DataFrame:
+    """``store.queries.compare_series``'s figures (its ``SERIES_COLUMNS``), in one statement.
+
+    One figure per (region, year), the latest period within the year; regions in the order
+    given, then years. The frame is built once from plain rows: a comparison reads a few dozen
+    figures, and pandas' sorting, grouping and joining cost far more than reading them.
+    """
+    o = Observation
+    stmt = (
+        select(
+            o.entity_code,
+            o.indicator_code,
+            o.year,
+            o.period,
+            o.value,
+            o.qualifier,
+            o.status,
+            o.value_as_written,
+            Source.key,
+            Source.title_zh,
+            Source.title_en,
+            Region.name_zh,
+            Region.name_en,
+        )
+        .join(Source, Source.id == o.source_id)
+        .join(Region, Region.code == o.entity_code, isouter=True)
+        .where(
+            o.entity_type == "region",
+            o.entity_code.in_(region_codes),
+            o.indicator_code == indicator_code,
+            o.year.is_not(None),
+            live(as_of),
+        )
+    )
+    if year_from is not None:
+        stmt = stmt.where(o.year >= year_from)
+    if year_to is not None:
+        stmt = stmt.where(o.year <= year_to)
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    latest: dict[tuple[str, int], tuple] = {}
+    for row in rows:  # the latest period of each region's year: 2024-08 after 2024-H1
+        key = (row[0], row[2])
+        if key not in latest or _sort_key(row[3]) > _sort_key(latest[key][3]):
+            latest[key] = row
+    order = {code: i for i, code in enumerate(region_codes)}
+    kept = sorted(latest.values(), key=lambda r: (order.get(r[0], len(order)), r[2]))
+    frame = pd.DataFrame(
+        {c: [r[i] for r in kept] for i, c in enumerate(SERIES_COLUMNS)}, columns=SERIES_COLUMNS
+    )
+    return frame.astype({"value": float}) if kept else frame
+
+
+@functools.lru_cache(maxsize=4096)
+def _sort_key(period: str) -> str:
+    return parse_period(period).sort_key
 
 
 def denominators(
@@ -54,10 +124,27 @@ def _latest_by_year(
     engine: Engine, indicator_code: str, codes: list[str], as_of: int | None
 ) -> pd.DataFrame:
     columns = ["entity_code", "year", "value", "qualifier", "source_title_zh", "source_title_en"]
-    df = compare_series(engine, indicator_code, codes, as_of=as_of)
+    df = series(engine, indicator_code, codes, as_of=as_of)
     if df.empty:
         return pd.DataFrame(columns=columns)
     return df[columns]
+
+
+def resolve_regions(engine: Engine, wanted: list[str]) -> list[str]:
+    """Region codes for the URL's ``regions`` (codes, names, aliases), unknown ones left out.
+
+    A code the region table holds needs no query (the table changes only with a migration);
+    anything else goes through ``store.queries.resolve_region``.
+    """
+    table = _region_tree(engine)
+    found = [w if w in table else resolve_region(engine, w) for w in wanted]
+    return [c for c in found if c]
+
+
+@per_revision
+def catalogue(engine: Engine) -> pd.DataFrame:
+    """``store.queries.indicators``, kept until the next revision."""
+    return indicators(engine)
 
 
 def province_of(engine: Engine, codes: list[str]) -> dict[str, str]:
@@ -167,3 +254,73 @@ def _ranking(
         codes = sorted(df["entity_code"])
         df = normalise(df, measure, denominators(engine, measure, indicator_code, codes, as_of))
     return rank(df)
+
+
+# --- the map tab -----------------------------------------------------------------------------
+
+
+def map_level(engine: Engine, codes: list[str]) -> str:
+    """The map that shows ``codes``: prefectures when any of them is a city or a county (the
+    four municipalities are drawn on both maps), else provinces."""
+    levels = level_of(engine, codes)
+    return "city" if any(levels.get(c) in {"city", "county"} for c in codes) else "province"
+
+
+def map_measure(
+    engine: Engine,
+    indicator_code: str,
+    measure: str,
+    level: str,
+    year: int,
+    as_of: int | None = None,
+) -> pd.DataFrame:
+    """See ``_map_measure``; kept until the next revision (several hundred regions)."""
+    return _map_measure(engine, indicator_code, measure, level, year, as_of)
+
+
+@per_revision
+def _map_measure(
+    engine: Engine, indicator_code: str, measure: str, level: str, year: int, as_of: int | None
+) -> pd.DataFrame:
+    """Every region of the map ``level`` (the features of its boundary file, in their order)
+    with its figure of ``year`` in ``measure``.
+
+    Columns of ``store.queries_map.map_values`` and ``year``, plus those of
+    ``analysis.normalise.normalise``: ``raw_value`` is the figure (NaN: none that year),
+    ``value`` the measure (NaN: no figure, or no denominator to divide it by; never 0), and
+    ``denominator_source_zh``/``_en``: the source of the denominator used (for 同比: of the
+    figure of the year before).
+    """
+    from analysis.normalise import normalise
+    from store.queries_map import level_codes, map_values
+
+    codes = level_codes(level)
+    df = map_values(engine, indicator_code, year, codes, as_of).assign(year=year)
+    if measure == "yoy":
+        before = map_values(engine, indicator_code, year - 1, codes, as_of).assign(year=year - 1)
+        out = normalise(pd.concat([before, df], ignore_index=True), "yoy")
+        out = out[out["year"] == year].reset_index(drop=True)
+        titles = before.set_index("entity_code")[["source_title_zh", "source_title_en"]]
+        used = out["denominator_year"].notna()
+        found = titles.reindex(out["entity_code"]).to_numpy()
+        out["denominator_source_zh"] = [z if u else None for (z, _), u in zip(found, used)]
+        out["denominator_source_en"] = [e if u else None for (_, e), u in zip(found, used)]
+        return out
+    have = df.loc[df["value"].notna(), "entity_code"].tolist()
+    den = denominators(engine, measure, indicator_code, have, as_of)
+    out = normalise(df, measure, den)
+    sources: dict[tuple[str, int], tuple[str, str]] = {}
+    if den is not None and not den.empty:
+        sources = {
+            (str(c), int(y)): (z, e)
+            for c, y, z, e in zip(
+                den["entity_code"], den["year"], den["source_title_zh"], den["source_title_en"]
+            )
+        }
+    keys = [
+        (str(c), int(y)) if c is not None and pd.notna(y) else None
+        for c, y in zip(out["denominator_code"], out["denominator_year"])
+    ]
+    out["denominator_source_zh"] = [sources.get(k, (None, None))[0] for k in keys]
+    out["denominator_source_en"] = [sources.get(k, (None, None))[1] for k in keys]
+    return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from analysis.normalise import (
@@ -21,8 +22,9 @@ from analysis.normalise import (
     substitutions,
     year_ranges,
 )
+from figures import plain
 from figures.compare import bar_chart, line_chart, point_labels, value_label
-from figures.theme import wrap_text
+from figures.theme import apply_theme, wrap_text
 from store import queries_compare
 
 CELL = {"code": "cell_capacity", "unit": "GWh", "additive": True}
@@ -176,19 +178,21 @@ def test_gaps_and_year_ranges() -> None:
 
 def test_line_breaks_at_a_missing_year() -> None:
     df = series([("A", 2016, 1.0, "exact"), ("A", 2018, 3.0, "exact")])
-    fig = line_chart(df, IND, "zh", title="t", subtitle="s", source_line="数据来源：x")
+    fig = go.Figure(line_chart(df, IND, "zh", title="t", subtitle="s", source_line="数据来源：x"))
     trace = fig.data[0]
     assert list(trace.x) == [2016, 2017, 2018]
-    assert math.isnan(trace.y[1]) and trace.connectgaps is False
+    assert trace.y[1] is None and trace.connectgaps is False  # null: plotly breaks the line
+    assert list(trace.text) == ["1", "", "3"]  # one short line: every figure labelled
 
 
 def test_log_axis_and_labels() -> None:
     df = series([("A", 2016, 180.0, "at_least"), ("B", 2016, 300.0, "approx")])
-    fig = line_chart(df, IND, "zh", title="t", subtitle="s", source_line="x", log=True)
+    fig = go.Figure(line_chart(df, IND, "zh", title="t", subtitle="s", source_line="x", log=True))
     assert fig.layout.yaxis.type == "log"
     assert [t.text[-1] for t in fig.data] == ["180+", "~300"]
-    bar = bar_chart(df, IND, "zh", title="t", subtitle="s", source_line="x", log=True)
+    bar = go.Figure(bar_chart(df, IND, "zh", title="t", subtitle="s", source_line="x", log=True))
     assert bar.layout.xaxis.type == "log"
+    assert list(bar.data[0].y) == ["A", "B"] and list(bar.data[0].text) == ["180+", "~300"]
 
 
 def test_value_labels() -> None:
@@ -261,14 +265,29 @@ def test_province_of(engine) -> None:
     }
 
 
-def test_figures_built_without_validation_are_valid_plotly() -> None:
-    """Builders skip plotly's validation for speed: validating again must accept them."""
-    import plotly.graph_objects as go
-
+def test_figures_built_as_dicts_are_valid_plotly() -> None:
+    """Builders make plain dicts for speed: plotly's validation must accept them."""
     df = series([("A", 2016, 180.0, "at_least"), ("A", 2018, 300.0, "approx")])
     for fig in (
         line_chart(df, IND, "zh", title="t", subtitle="s", source_line="来源", log=True),
         bar_chart(df, IND, "en", title="t", subtitle="s", source_line="Source", note="n"),
+        line_chart(df.iloc[:0], IND, "zh", title="t", subtitle="s", source_line="来源"),
     ):
-        again = go.Figure(fig.to_dict())  # raises on any invalid property
+        again = go.Figure(fig)  # raises on any invalid property
         assert again.layout.template.layout.paper_bgcolor == "white"
+
+
+def test_plain_theme_is_apply_theme() -> None:
+    """The dict charts look as the plotly ones: the same layout for the same texts."""
+    texts = {"title": "电芯年产能（GWh）", "subtitle": "2016—2023，每万人"}
+    for source, note, traces in (
+        ("数据来源：a；b", "注：" + "很长的注释" * 20, 1),
+        ("Source: a", "", 4),
+    ):
+        fig = go.Figure(_validate=False)
+        for i in range(traces):
+            fig.add_trace(go.Scatter(x=[1], y=[i], showlegend=True))
+        apply_theme(fig, source_line=source, note=note, **texts)
+        rows = plain.legend_rows([{"showlegend": True}] * traces)
+        layout = plain.themed_layout(source_line=source, note=note, legend_rows=rows, **texts)
+        assert go.Figure({"layout": layout}).layout == fig.layout

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.test_browser import _assert_offline_and_clean, _shot, page  # noqa: F401 (fixture)
@@ -74,3 +76,124 @@ def test_shared_link_keeps_its_years_and_adds_no_history(page, live_server):  # 
     page.wait_for_timeout(1500)  # the controls' first callbacks have run
     assert "start=2018" in page.url and "end=2020" in page.url
     assert page.evaluate("history.length") <= 2
+
+
+# --- the map tab ------------------------------------------------------------------------------
+
+MAP_VIEW = "/compare?indicator=pev_sales&regions=370400,320400&measure=per_capita&tab=map"
+MAP_GRAPH = "#compare-map .main-svg"
+# a point inside the region's own path (plotly's drag layer lies over the paths, so the test
+# is geometric: the point, in the path's coordinates, is in its fill)
+_POINT_OF = """(code) => {
+    for (const el of document.querySelectorAll('#compare-map path.choroplethlocation')) {
+        const d = el.__data__;
+        if (!d || (d.loc !== code && d.id !== code)) continue;
+        const r = el.getBoundingClientRect();
+        const inverse = el.getScreenCTM().inverse();
+        const grid = [];  // points of the box, the middle first
+        for (let i = 1; i < 8; i++) for (let j = 1; j < 8; j++) grid.push([i, j]);
+        grid.sort((a, b) => Math.hypot(a[0] - 4, a[1] - 4) - Math.hypot(b[0] - 4, b[1] - 4));
+        for (const [i, j] of grid) {
+            const x = r.x + r.width * i / 8, y = r.y + r.height * j / 8;
+            if (el.isPointInFill(new DOMPoint(x, y).matrixTransform(inverse))) return {x, y};
+        }
+    }
+    return null;
+}"""
+
+
+def _map_text(pg) -> str:  # type: ignore[no-untyped-def]
+    return pg.locator("#compare-map").inner_text()
+
+
+def _wait_names(pg, names: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the map names exactly ``names``: the regions chosen, outlined."""
+    pg.wait_for_function(
+        "(want) => JSON.stringify([...document.querySelectorAll("
+        "'#compare-map .scattergeo text')].map(t => t.textContent).sort()) === want",
+        arg=json.dumps(sorted(names), ensure_ascii=False, separators=(",", ":")),
+        timeout=30000,
+    )
+
+
+def _click_region(pg, code: str) -> None:  # type: ignore[no-untyped-def]
+    point = pg.evaluate(_POINT_OF, code)
+    assert point, f"no point of {code} on the map"
+    pg.mouse.move(point["x"], point["y"])
+    pg.wait_for_timeout(300)
+    pg.mouse.click(point["x"], point["y"])
+    pg.mouse.move(1, 1)  # the hover label of the region goes away
+
+
+def test_url_with_tab_map_reproduces_the_map(page, live_server):  # noqa: F811
+    page.goto(live_server.url + MAP_VIEW)
+    page.locator(MAP_GRAPH).first.wait_for(timeout=30000)
+    _wait_names(page, ["枣庄市", "常州市"])  # the regions chosen are outlined and named
+    text = _map_text(page)
+    assert "电动乘用车销量（辆/万人）" in text and "2023年 · 地市级，每万人" in text
+    assert page.locator("#compare-map path.choroplethlocation").count() >= 367
+    assert page.locator("#compare-tabs .nav-link.active").inner_text() == "地图"
+    assert "人口普查" in page.locator("#compare-source").inner_text()
+    assert "点击地图上的地区" in page.locator("#compare-notes").inner_text()
+    _shot(page, "compare-map")
+    _assert_offline_and_clean(page, live_server)
+
+
+def test_a_click_on_the_map_adds_the_region_and_back_takes_it_out(page, live_server):  # noqa: F811
+    page.goto(live_server.url + MAP_VIEW)
+    page.locator(MAP_GRAPH).first.wait_for(timeout=30000)
+    _wait_names(page, ["枣庄市", "常州市"])
+    _click_region(page, "410100")  # 郑州市: not chosen yet
+    page.wait_for_url("**regions=370400%2C320400%2C410100**", timeout=30000)
+    _wait_names(page, ["枣庄市", "常州市", "郑州市"])
+    assert "tab=map" in page.url
+    assert "已选 3 项" in page.locator("#compare-regions").inner_text()
+    _shot(page, "compare-map-added")
+    page.go_back()
+    page.wait_for_url("**regions=370400,320400&**", timeout=30000)
+    _wait_names(page, ["枣庄市", "常州市"])
+    page.go_forward()
+    _wait_names(page, ["枣庄市", "常州市", "郑州市"])
+    # a second click on a region chosen takes it out again
+    page.wait_for_timeout(500)
+    _click_region(page, "410100")
+    page.wait_for_url("**regions=370400%2C320400&**", timeout=30000)
+    _wait_names(page, ["枣庄市", "常州市"])
+    _assert_offline_and_clean(page, live_server)
+
+
+def test_the_map_tab_chosen_by_a_click_is_in_the_url_and_back_works(page, live_server):  # noqa: F811
+    page.goto(live_server.url + "/compare?indicator=pev_sales&regions=370400,320400")
+    page.locator("#compare-line .main-svg").first.wait_for(timeout=30000)
+    page.get_by_role("tab", name="地图").click()
+    page.wait_for_url("**tab=map**", timeout=30000)
+    page.locator(MAP_GRAPH).first.wait_for(timeout=30000)
+    page.wait_for_function(
+        "() => document.querySelector('#compare-map')?.innerText.includes('万辆')",
+        timeout=30000,
+    )
+    page.go_back()
+    page.locator("#compare-line .main-svg").first.wait_for(timeout=30000)
+    assert page.locator("#compare-tabs .nav-link.active").inner_text() == "趋势"
+    page.go_forward()
+    page.locator(MAP_GRAPH).first.wait_for(timeout=30000)
+    assert page.locator("#compare-tabs .nav-link.active").inner_text() == "地图"
+    _assert_offline_and_clean(page, live_server)
+
+
+def test_phone_map_tab_has_no_horizontal_scroll(browser, live_server):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    pg = context.new_page()
+    for view in (MAP_VIEW, MAP_VIEW + "&lang=en", MAP_VIEW.replace("per_capita", "per_area")):
+        pg.goto(live_server.url + view)
+        pg.locator(MAP_GRAPH).first.wait_for(timeout=30000)
+        pg.wait_for_timeout(800)
+        width = pg.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 392, (view, width)
+        box = pg.locator("#compare-map").bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    # not full_page: that stretches the viewport and plotly redraws while it is captured
+    _shot(pg, "phone-compare-map")
+    context.close()

@@ -1,0 +1,143 @@
+"""The 地图 tab of 地区对比: every region of the chosen regions' map level in the measure.
+
+Built from what the page has read (a ``MapView`` in ``CompareData``): no queries here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from dash import dcc
+
+from analysis.normalise import substitutions
+from components.alerts import create_alert
+from components.compare_text import (
+    chart_title,
+    denominator_name,
+    source_text,
+    subtitle,
+    years_text,
+)
+from components.figures import GRAPH_CONFIG
+from figures.compare import PROJECTED, map_chart, map_grey_note
+from figures.plain import Figure, empty
+from i18n import t
+
+if TYPE_CHECKING:
+    from components.compare_view import CompareData
+
+# as the 地图 page's: plotly.js's base map from the app itself (never a CDN), no scroll zoom
+MAP_GRAPH_CONFIG = {**GRAPH_CONFIG, "scrollZoom": False, "topojsonURL": "/assets/topojson/"}
+MAP_HEIGHT = "clamp(480px, calc(min(100vw, 960px) * 0.68 + 250px), 700px)"
+
+
+@dataclass
+class MapView:
+    """The 地图 tab's figures: every region of a map level in the measure, for one year."""
+
+    level: str  # "city" or "province" (store.queries_map.LEVELS)
+    year: int
+    frame: pd.DataFrame  # store.queries_compare.map_measure
+    geojson: dict  # store.queries_map.boundaries(level): read it, never change it
+    moved_from: int | None = None  # the end year asked for, when it had no figure at all
+    off_map: list[str] = field(default_factory=list)  # names of chosen regions not drawn
+
+
+def map_source_line(data: CompareData) -> str:
+    """数据来源：… of the regions' figures and of the denominators used; then the boundaries."""
+    view = data.map_view
+    if view is None:
+        return ""
+    frame = view.frame
+    has = frame[frame["raw_value"].notna()]
+    used = frame[frame["value"].notna()]
+    pairs = [
+        *zip(has["source_title_zh"], has["source_title_en"]),
+        *zip(used["denominator_source_zh"], used["denominator_source_en"]),
+    ]
+    return "；".join([source_text(pairs, data.lang), t("map.boundary_credit", data.lang)])
+
+
+def map_notes(data: CompareData) -> list[str]:
+    """What a reader of the map must know: the year shown when the end year had no figure,
+    marks, projections, the grey regions, the denominators' years, regions not drawn."""
+    view, lang, measure = data.map_view, data.lang, data.measure
+    if view is None:
+        return []
+    frame = view.frame
+    level = t(f"map.level_noun.{view.level}", lang)
+    notes = []
+    if view.moved_from is not None:
+        notes.append(
+            t("compare.map_year_moved", lang, end=view.moved_from, level=level, year=view.year)
+        )
+    notes += _figure_notes(data)
+    notes.append(map_grey_note(frame, measure, lang))
+    if measure != "absolute":
+        notes.append(t("compare.yoy_note" if measure == "yoy" else "compare.ratio_note", lang))
+    if view.off_map:
+        regions = ("、" if lang == "zh" else ", ").join(view.off_map)
+        notes.append(t("compare.map_off", lang, level=level, regions=regions))
+    return [n for n in notes if n]
+
+
+def _figure_notes(data: CompareData) -> list[str]:
+    """The notes the map's own footer carries: marks, projections, denominators' years."""
+    view, lang = data.map_view, data.lang
+    assert view is not None
+    has = view.frame[view.frame["raw_value"].notna()]
+    notes = []
+    if (has["raw_qualifier"] != "exact").any():
+        notes.append(t("qualifier.note", lang))
+    if has["status"].isin(PROJECTED).any():
+        notes.append(t("map.projection_note", lang))
+    if data.measure in {"per_capita", "per_area"}:
+        denominator = denominator_name(data.measure, lang)
+        for used, years in substitutions(view.frame):
+            notes.append(
+                t(
+                    "compare.substituted",
+                    lang,
+                    denominator=denominator,
+                    used=used,
+                    years=years_text(years, lang),
+                )
+            )
+    return notes
+
+
+def map_figure(data: CompareData) -> Figure:
+    """The 地图 tab's chart: the measure over every region of the level, the chosen ones
+    outlined and named; a figure that says why when there is no map."""
+    view, lang = data.map_view, data.lang
+    if view is None:
+        return empty(data.map_message or t("common.none", lang))
+    level = t(f"map.level_name.{view.level}", lang)
+    return map_chart(
+        view.frame,
+        data.indicator,
+        lang,
+        view.geojson,
+        measure=data.measure,
+        unit=data.unit,
+        title=chart_title(data),
+        subtitle=subtitle(t("map.subtitle", lang, year=view.year, level=level), data),
+        source_line=map_source_line(data),
+        note=" ".join(_figure_notes(data)),
+        highlight=data.region_codes,
+    )
+
+
+def create_map(data: CompareData) -> object:
+    """The tab's content: the map, or an alert saying why there is none."""
+    if data.map_view is None:
+        return create_alert(data.map_message or t("common.none", data.lang), color="info")
+    return dcc.Graph(
+        id="compare-map",
+        figure=map_figure(data),
+        config=MAP_GRAPH_CONFIG,
+        className="chart map-chart",
+        style={"height": MAP_HEIGHT},
+    )
