@@ -56,6 +56,17 @@ def charts_in(components: list[object]) -> list[tuple[str, str]]:
     return found
 
 
+def compare_charts(tab: str, lang: str | None) -> list[tuple[str, str]]:
+    """地区对比's charts (the tab shown first): trend, one year, and the map on its tab."""
+    charts = [
+        ("compare-line", t("compare.line", lang)),
+        ("compare-bar", t("exports.menu.bar", lang)),
+    ]
+    if tab == "map":
+        charts.append(("compare-map", t("compare.tab_map", lang)))
+    return sorted(charts, key=lambda c: c[0] != f"compare-{tab}")
+
+
 def create_export_menu(
     path: str,
     params: dict[str, object],

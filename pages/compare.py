@@ -16,6 +16,7 @@ from analysis.normalise import MEASURES, NotComparable, check_measure, measure_u
 from components.alerts import create_alert, guarded
 from components.compare_controls import create_compare_controls, create_measure_controls
 from components.compare_view import TABS, CompareData, MapView, create_results, measure_name
+from components.export_menu import compare_charts, create_export_menu
 from components.shell import create_page
 from components.urls import parse_int, parse_rev, search, split_list
 from figures.format import display_unit
@@ -93,7 +94,11 @@ def layout(
             ),
         )
     data = compare_data(engine, df, ind, measure, region_codes, (y0, y1), lang, as_of, log, tab)
-    return page(*alerts, *create_results(data))
+    return page(
+        *alerts,
+        create_export_menu(PATH, params, lang, compare_charts(tab, lang)),
+        *create_results(data),
+    )
 
 
 def compare_data(

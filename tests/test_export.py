@@ -312,3 +312,28 @@ def test_alliances_charts_are_read_off_the_page(engine) -> None:
     assert hosts.meta.source.startswith("数据来源：")
     counts = dict(zip(hosts.frame["类别"], hosts.frame["数值"]))
     assert counts["枣庄市"] == 3.0
+
+
+@pytest.mark.parametrize(
+    ("module", "params", "item"),
+    [
+        ("compare", {"indicator": "cell_capacity", "regions": "370400"}, "compare-bar-xlsx"),
+        ("map", {"indicator": "resident_population"}, "map-png-print"),
+        ("chain", {"regions": "370400"}, "chain-pdf-slide"),
+        ("projects", {}, "projects-classes-2024-new-energy-battery-conference-svg-slide"),
+        ("overview", {"region": "370400"}, "csv"),
+    ],
+)
+def test_chart_pages_include_the_export_menu(engine, module: str, params, item: str) -> None:
+    import importlib
+
+    from flask import Flask
+
+    from tests.viewkit import by_id
+
+    page = importlib.import_module(f"pages.{module}")
+    with Flask("t").app_context():
+        layout = page.layout(lang="zh", rev="1", **params)
+    link = by_id(layout, f"export-menu-{item}")
+    assert link.href.startswith("/export/chart?url=%2F")
+    assert "rev%3D1" in link.href
