@@ -238,7 +238,8 @@ def template_database(folder: Path) -> Path:
 
 
 def _remove_database(path: Path) -> None:
-    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+    for suffix in ("", "-wal", "-shm", "-journal", "-migrate-lock"):
+        p = Path(f"{path}{suffix}")
         p.unlink(missing_ok=True)
 
 

@@ -141,7 +141,7 @@ def _one_at_a_time(engine: Engine) -> Iterator[None]:
         return
     import fcntl
 
-    with open(f"{database}.migrate-lock", "a") as fh:
+    with open(f"{database}-migrate-lock", "a") as fh:  # beside -wal and -shm
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
