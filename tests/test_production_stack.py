@@ -100,13 +100,19 @@ def start_stack(instance: Path, env_extra: dict[str, str], celery: bool = False)
     return stack
 
 
-def _workers(stack: Stack) -> set[int]:
-    """The pids of gunicorn's workers (children of its master)."""
+def _workers(stack: Stack, want: int = 2) -> set[int]:
+    """The pids of gunicorn's workers (children of its master), once ``want`` have booted (the
+    first one may answer while the others are still starting)."""
     master = stack.procs[0].pid
-    out = subprocess.run(
-        ["ps", "-o", "pid=", "--ppid", str(master)], capture_output=True, text=True, check=False
-    )
-    return {int(p) for p in out.stdout.split()}
+    deadline = time.time() + 60
+    while True:
+        out = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(master)], capture_output=True, text=True, check=False
+        )
+        pids = {int(p) for p in out.stdout.split()}
+        if len(pids) >= want or time.time() > deadline:
+            return pids
+        time.sleep(0.5)
 
 
 def _compare_renders(browser, stack: Stack) -> None:  # type: ignore[no-untyped-def]
