@@ -45,11 +45,21 @@ class MapView:
     off_map: list[str] = field(default_factory=list)  # names of chosen regions not drawn
 
 
-def map_source_line(data: CompareData) -> str:
-    """数据来源：… of the regions' figures and of the denominators used; then the boundaries."""
-    view = data.map_view
+@dataclass
+class MapTexts:
+    """The words around the map, worked out once per view."""
+
+    source_line: str  # 数据来源：… of the figures and denominators; then the boundaries
+    notes: list[str]  # under the tabs
+    figure_note: str  # in the map's own footer: marks, projections, denominators' years
+
+
+def map_texts(data: CompareData) -> MapTexts:
+    """What a reader of the map must know: the year shown when the end year had no figure,
+    marks, projections, the grey regions, the denominators' years, regions not drawn."""
+    view, lang, measure = data.map_view, data.lang, data.measure
     if view is None:
-        return ""
+        return MapTexts("", [], "")
     frame = view.frame
     has = frame[frame["raw_value"].notna()]
     used = frame[frame["value"].notna()]
@@ -57,63 +67,46 @@ def map_source_line(data: CompareData) -> str:
         *zip(has["source_title_zh"], has["source_title_en"]),
         *zip(used["denominator_source_zh"], used["denominator_source_en"]),
     ]
-    return "；".join([source_text(pairs, data.lang), t("map.boundary_credit", data.lang)])
-
-
-def map_notes(data: CompareData) -> list[str]:
-    """What a reader of the map must know: the year shown when the end year had no figure,
-    marks, projections, the grey regions, the denominators' years, regions not drawn."""
-    view, lang, measure = data.map_view, data.lang, data.measure
-    if view is None:
-        return []
-    frame = view.frame
+    source = "；".join([source_text(pairs, lang), t("map.boundary_credit", lang)])
+    figure_notes = []
+    if (has["raw_qualifier"] != "exact").any():
+        figure_notes.append(t("qualifier.note", lang))
+    if has["status"].isin(PROJECTED).any():
+        figure_notes.append(t("map.projection_note", lang))
+    if measure in {"per_capita", "per_area"}:
+        denominator = denominator_name(measure, lang)
+        for year, years in substitutions(used):
+            figure_notes.append(
+                t(
+                    "compare.substituted",
+                    lang,
+                    denominator=denominator,
+                    used=year,
+                    years=years_text(years, lang),
+                )
+            )
     level = t(f"map.level_noun.{view.level}", lang)
     notes = []
     if view.moved_from is not None:
         notes.append(
             t("compare.map_year_moved", lang, end=view.moved_from, level=level, year=view.year)
         )
-    notes += _figure_notes(data)
-    notes.append(map_grey_note(frame, measure, lang))
+    notes += [*figure_notes, map_grey_note(frame, measure, lang)]
     if measure != "absolute":
         notes.append(t("compare.yoy_note" if measure == "yoy" else "compare.ratio_note", lang))
     if view.off_map:
         regions = ("、" if lang == "zh" else ", ").join(view.off_map)
         notes.append(t("compare.map_off", lang, level=level, regions=regions))
-    return [n for n in notes if n]
+    return MapTexts(source, [n for n in notes if n], " ".join(figure_notes))
 
 
-def _figure_notes(data: CompareData) -> list[str]:
-    """The notes the map's own footer carries: marks, projections, denominators' years."""
-    view, lang = data.map_view, data.lang
-    assert view is not None
-    has = view.frame[view.frame["raw_value"].notna()]
-    notes = []
-    if (has["raw_qualifier"] != "exact").any():
-        notes.append(t("qualifier.note", lang))
-    if has["status"].isin(PROJECTED).any():
-        notes.append(t("map.projection_note", lang))
-    if data.measure in {"per_capita", "per_area"}:
-        denominator = denominator_name(data.measure, lang)
-        for used, years in substitutions(view.frame):
-            notes.append(
-                t(
-                    "compare.substituted",
-                    lang,
-                    denominator=denominator,
-                    used=used,
-                    years=years_text(years, lang),
-                )
-            )
-    return notes
-
-
-def map_figure(data: CompareData) -> Figure:
+def map_figure(data: CompareData, texts: MapTexts | None = None) -> Figure:
     """The 地图 tab's chart: the measure over every region of the level, the chosen ones
     outlined and named; a figure that says why when there is no map."""
     view, lang = data.map_view, data.lang
     if view is None:
         return empty(data.map_message or t("common.none", lang))
+    texts = map_texts(data) if texts is None else texts
     level = t(f"map.level_name.{view.level}", lang)
     return map_chart(
         view.frame,
@@ -124,19 +117,19 @@ def map_figure(data: CompareData) -> Figure:
         unit=data.unit,
         title=chart_title(data),
         subtitle=subtitle(t("map.subtitle", lang, year=view.year, level=level), data),
-        source_line=map_source_line(data),
-        note=" ".join(_figure_notes(data)),
+        source_line=texts.source_line,
+        note=texts.figure_note,
         highlight=data.region_codes,
     )
 
 
-def create_map(data: CompareData) -> object:
+def create_map(data: CompareData, texts: MapTexts | None = None) -> object:
     """The tab's content: the map, or an alert saying why there is none."""
     if data.map_view is None:
         return create_alert(data.map_message or t("common.none", data.lang), color="info")
     return dcc.Graph(
         id="compare-map",
-        figure=map_figure(data),
+        figure=map_figure(data, texts),
         config=MAP_GRAPH_CONFIG,
         className="chart map-chart",
         style={"height": MAP_HEIGHT},

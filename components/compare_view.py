@@ -16,7 +16,7 @@ from dash import dcc, html
 
 from analysis.normalise import MeasureUnit, gaps, substitutions
 from components.alerts import create_alert
-from components.compare_map import MapView, create_map, map_notes, map_source_line
+from components.compare_map import MapView, create_map, map_texts
 from components.compare_tables import create_ranking, create_table
 from components.compare_text import (
     chart_title,
@@ -131,13 +131,14 @@ def create_results(data: CompareData, tabs: Collection[str] | None = None) -> li
     df = named(data)
     active = data.tab if data.tab in TABS else "line"
     on_map = active == "map" and data.map_view is not None
-    notes = map_notes(data) if on_map else chart_notes(data, df)
+    texts = map_texts(data) if on_map else None
+    notes = texts.notes if texts else chart_notes(data, df)
     builders = {
         "line": lambda: _graph("compare-line", line_figure(data, df, notes)),
         "bar": lambda: _graph("compare-bar", bar_figure(data, df, notes)),
         "table": lambda: create_table(df, data),
         "rank": lambda: create_ranking(data),
-        "map": lambda: create_map(data),
+        "map": lambda: create_map(data, texts),
     }
     labels = {
         "line": t("compare.line", lang),
@@ -173,7 +174,7 @@ def create_results(data: CompareData, tabs: Collection[str] | None = None) -> li
             active_tab=active,
         ),
         html.P(
-            map_source_line(data) if on_map else source_line(data, df),
+            texts.source_line if texts else source_line(data, df),
             className="small text-muted mt-2",
             id="compare-source",
         ),

@@ -13,11 +13,15 @@ import pandas as pd
 from analysis.normalise import MeasureUnit
 from figures.format import chart_label, display_unit, format_number, format_quantity
 from figures.map import choropleth_figure, missing_note, region_hover
-from figures.plain import Figure, empty, legend_rows, themed_layout
+from figures.plain import Figure, empty, legend_rows, rows, themed_layout
 from figures.theme import COLORWAY
 from i18n import pick, t
 
 PROJECTED = {"projection", "target"}
+HOVER = [  # what a region's hover on the map tab says
+    "name", "raw_value", "raw_qualifier", "value", "qualifier", "denominator_year", "status",
+    "period", "value_as_written", "source_title_zh", "source_title_en",
+]  # fmt: skip
 
 
 def _unit(indicator: Mapping, lang: str, unit: MeasureUnit | None) -> MeasureUnit:
@@ -28,8 +32,8 @@ def _unit(indicator: Mapping, lang: str, unit: MeasureUnit | None) -> MeasureUni
 
 
 def has_value(value: object) -> bool:
-    """A figure is there: not None, not NaN."""
-    return value is not None and value == value
+    """A figure is there: not None, NA or NaN."""
+    return value is not None and value is not pd.NA and value == value
 
 
 def value_label(value: float, qualifier: str, unit: MeasureUnit, signed: bool = False) -> str:
@@ -78,7 +82,7 @@ def point_labels(part: Mapping, unit: MeasureUnit, signed: bool, *, every: bool)
 
 def _records(df: pd.DataFrame) -> list[dict]:
     """The rows with a figure, as plain dicts."""
-    return [r for r in df.to_dict("records") if has_value(r["value"])]
+    return [r for r in rows(df) if has_value(r["value"])]
 
 
 def line_chart(
@@ -231,45 +235,61 @@ def bar_chart(
 def map_grey_note(df: pd.DataFrame, measure: str, lang: str) -> str:
     """What the grey regions of the map tab are: without a figure for the year (named when
     few), and, for a measure, those whose figure has nothing to be divided by."""
-    names = [_map_name(r, lang) for r in df[df["value"].isna()].to_dict("records")]
-    lacking = int((df["value"].isna() & df["raw_value"].notna()).sum())
+    grey = df[df["value"].isna()]
+    lacking = int(grey["raw_value"].notna().sum())
     if not lacking:
-        return missing_note(names, lang)
+        return missing_note(_map_names(grey, lang), lang)
     return t(
         "compare.map_grey",
         lang,
-        none=len(names) - lacking,
+        none=len(grey) - lacking,
         lacking=lacking,
         reason=t(f"compare.map_lacking.{measure}", lang),
     )
 
 
-def _map_name(row: Mapping, lang: str) -> str:
-    name = pick(lang, row.get("name_zh") or "", row.get("name_en") or "")
-    return name or str(row["entity_code"])
+def _map_names(df: pd.DataFrame, lang: str) -> list[str]:
+    """Each region's name in ``lang`` (its code when the region table has none)."""
+    first, second = ("name_en", "name_zh") if lang == "en" else ("name_zh", "name_en")
+    return [
+        a if isinstance(a, str) and a else b if isinstance(b, str) and b else str(c)
+        for c, a, b in zip(df["entity_code"], df[first], df[second])
+    ]
 
 
-def _map_hover(row: dict, indicator: Mapping, lang: str, measure: str, unit: MeasureUnit) -> str:
-    """A region's hover in a measure: the measure, the figure it comes from, the year of its
-    denominator; or why it is grey."""
+def map_hovers(
+    df: pd.DataFrame, indicator: Mapping, lang: str, measure: str, unit: MeasureUnit
+) -> list[str]:
+    """Each region's hover in a measure: the measure, the figure it comes from and the year
+    of its denominator; or why it is grey. ``df``: ``map_chart``'s frame, with ``name``."""
+    indicator = dict(indicator)  # a catalogue row (a Series) is slow to read row by row
     sep = ": " if lang == "en" else "："
-    name = f"<b>{row['name']}</b>"
-    if not has_value(row["raw_value"]):
-        return f"{name}<br>{t('map.no_figure', lang)}"
-    raw = format_quantity(row["raw_value"], row["raw_qualifier"], indicator, lang)
-    raw_line = f"{t('compare.raw_value', lang)}{sep}{raw}"
-    if not has_value(row["value"]):
-        reason = t(f"compare.map_lacking.{measure}", lang)
-        return f"{name}<br>{raw_line}<br>{t('compare.map_cannot', lang, reason=reason)}"
-    label = value_label(row["value"], row["qualifier"], unit, signed=measure == "yoy")
-    value = label if unit.percent else f"{label} {unit.unit}"
-    extra = [raw_line]
-    if measure in {"per_capita", "per_area"} and has_value(row["denominator_year"]):
+    no_figure = t("map.no_figure", lang)
+    raw_word = t("compare.raw_value", lang) + sep
+    cannot = t("compare.map_cannot", lang, reason=t(f"compare.map_lacking.{measure}", lang))
+    denominator = ""
+    if measure in {"per_capita", "per_area"}:
         key = {"per_capita": "population", "per_area": "area"}[measure]
         denominator = t(f"compare.denominators.{key}", lang)
-        year = int(row["denominator_year"])
-        extra.append(t("compare.map_denominator", lang, denominator=denominator, year=year))
-    return region_hover(row, lang, value, extra)
+    hovers = []
+    for row in rows(df, HOVER):
+        name = f"<b>{row['name']}</b>"
+        if not has_value(row["raw_value"]):
+            hovers.append(f"{name}<br>{no_figure}")
+            continue
+        raw = raw_word + format_quantity(row["raw_value"], row["raw_qualifier"], indicator, lang)
+        if not has_value(row["value"]):
+            hovers.append(f"{name}<br>{raw}<br>{cannot}")
+            continue
+        label = value_label(row["value"], row["qualifier"], unit, signed=measure == "yoy")
+        extra = [raw]
+        if denominator and has_value(row["denominator_year"]):
+            year = int(row["denominator_year"])
+            extra.append(t("compare.map_denominator", lang, denominator=denominator, year=year))
+        hovers.append(
+            region_hover(row, lang, label if unit.percent else f"{label} {unit.unit}", extra)
+        )
+    return hovers
 
 
 def map_chart(
@@ -293,12 +313,9 @@ def map_chart(
     figure). A region without a figure, or whose figure cannot be worked out (no population,
     no province figure, no year before), is grey and counted in the footer, never shown as 0.
     """
+    df = df.reset_index(drop=True).assign(name=_map_names(df, lang))
     if measure != "absolute":
-        df = df.reset_index(drop=True)
-        named = df.assign(name=[_map_name(r, lang) for r in df.to_dict("records")])
-        df = df.assign(
-            hover=[_map_hover(r, indicator, lang, measure, unit) for r in named.to_dict("records")]
-        )
+        df["hover"] = map_hovers(df, indicator, lang, measure, unit)
     return choropleth_figure(
         df,
         indicator,

@@ -1,10 +1,20 @@
 """Plain geometry of the app's GeoJSON boundaries (``data/geo``): extents, the inset's
-regions, subsets, where a name goes. Pure functions on dicts, no plotly."""
+regions, subsets, where a name goes. Pure functions on dicts, no plotly.
+
+A ring is a list of [lon, lat] pairs, as GeoJSON has it, or the same as an (n, 2) array
+(``packed``): plotly's JSON encoder hands an array to orjson as it is, where it walks a list
+of lists point by point, which for the prefectures' 19 000 points took longer than the rest
+of the map.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import copy
+import functools
+from collections.abc import Callable, Iterator, Mapping
+from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 
 # Polygons lying wholly south of this latitude (the islands of the South China Sea) are left to
@@ -13,6 +23,26 @@ MAIN_SOUTH = 18.0
 INSET_LON = (106.0, 123.0)
 INSET_LAT = (3.0, 23.0)
 PAD = 0.5  # degrees around the main map's extent
+MEMO = 8  # boundary collections whose extent and inset are remembered
+T = TypeVar("T")
+
+
+def _per_collection(fn: Callable[[Mapping], T]) -> Callable[[Mapping], T]:
+    """Remember ``fn(geojson)`` for the last few collections, told apart by identity: the
+    app's boundaries are read once per process and never changed, and walking all their points
+    again for every map took longer than drawing it. Callers get a copy."""
+    memo: dict[int, tuple[Mapping, T]] = {}
+
+    @functools.wraps(fn)
+    def wrapper(geojson: Mapping) -> T:
+        found = memo.get(id(geojson))
+        if found is None or found[0] is not geojson:
+            if len(memo) >= MEMO:
+                memo.pop(next(iter(memo)))
+            found = memo[id(geojson)] = (geojson, fn(geojson))
+        return copy.deepcopy(found[1])
+
+    return wrapper
 
 
 def _polygons(geometry: Mapping) -> Iterator[list]:
@@ -24,11 +54,35 @@ def _polygons(geometry: Mapping) -> Iterator[list]:
 
 
 def _bbox(rings: list) -> tuple[float, float, float, float]:
-    lons = [p[0] for p in rings[0]]
-    lats = [p[1] for p in rings[0]]
+    ring = rings[0]
+    if isinstance(ring, np.ndarray):
+        (w, s), (e, n) = ring.min(axis=0), ring.max(axis=0)
+        return float(w), float(s), float(e), float(n)
+    lons = [p[0] for p in ring]
+    lats = [p[1] for p in ring]
     return min(lons), min(lats), max(lons), max(lats)
 
 
+def packed(geojson: Mapping) -> dict:
+    """``geojson`` with every ring an (n, 2) float array (a new collection of new features;
+    ``geojson`` is left as it is)."""
+
+    def rings(polygon: list) -> list:
+        return [np.asarray(ring, dtype=float) for ring in polygon]
+
+    features = []
+    for f in geojson["features"]:
+        geometry = f["geometry"]
+        coordinates = geometry["coordinates"]
+        if geometry["type"] == "Polygon":
+            coordinates = rings(coordinates)
+        elif geometry["type"] == "MultiPolygon":
+            coordinates = [rings(polygon) for polygon in coordinates]
+        features.append({**f, "geometry": {"type": geometry["type"], "coordinates": coordinates}})
+    return {**geojson, "features": features}
+
+
+@_per_collection
 def extent(geojson: Mapping) -> tuple[list[float], list[float]]:
     """(lon range, lat range) of the main map: every polygon but the far-south islands."""
     boxes = [
@@ -43,6 +97,7 @@ def extent(geojson: Mapping) -> tuple[list[float], list[float]]:
     return [w - PAD, e + PAD], [s - PAD, n + PAD]
 
 
+@_per_collection
 def in_inset(geojson: Mapping) -> set[str]:
     """Ids of the features with a polygon inside the inset's box (Hainan, the islands …)."""
     found = set()
@@ -72,20 +127,19 @@ def subset(geojson: Mapping, codes: pd.Series) -> dict:
 def label_point(feature: Mapping) -> tuple[float, float]:
     """(lon, lat) where a region's name goes: the centroid of its largest polygon's outline
     (shoelace formula), or that outline's first point when it has no area."""
-    ring = max(
-        (rings[0] for rings in _polygons(feature["geometry"])),
-        key=lambda r: abs(_ring_area(r)),
-    )
+    outlines = [np.asarray(rings[0], dtype=float) for rings in _polygons(feature["geometry"])]
+    ring = max(outlines, key=lambda r: abs(_ring_area(r)))
     area = _ring_area(ring)
     if area == 0:
-        return float(ring[0][0]), float(ring[0][1])
-    cx = cy = 0.0
-    for (x0, y0), (x1, y1) in zip(ring, [*ring[1:], ring[0]]):
-        cross = x0 * y1 - x1 * y0
-        cx += (x0 + x1) * cross
-        cy += (y0 + y1) * cross
-    return cx / (6 * area), cy / (6 * area)
+        return float(ring[0, 0]), float(ring[0, 1])
+    x, y = ring[:, 0], ring[:, 1]
+    x1, y1 = np.roll(x, -1), np.roll(y, -1)
+    cross = x * y1 - x1 * y
+    return float(((x + x1) * cross).sum() / (6 * area)), float(
+        ((y + y1) * cross).sum() / (6 * area)
+    )
 
 
-def _ring_area(ring: list) -> float:
-    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, [*ring[1:], ring[0]])) / 2
+def _ring_area(ring: np.ndarray) -> float:
+    x, y = ring[:, 0], ring[:, 1]
+    return float((x * np.roll(y, -1) - np.roll(x, -1) * y).sum() / 2)

@@ -7,6 +7,7 @@ as Chinese atlases do, so that the main map can be large.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
@@ -16,7 +17,7 @@ import plotly.graph_objects as go
 from analysis.normalise import MeasureUnit
 from figures.format import chart_label, display_unit, format_number
 from figures.geometry import INSET_LAT, INSET_LON, extent, in_inset, label_point, subset
-from figures.plain import empty, legend_rows, themed_layout
+from figures.plain import empty, legend_rows, rows, themed_layout
 from figures.theme import FONT_FAMILY
 from i18n import pick, t
 from store.periods import parse_period
@@ -42,6 +43,11 @@ HIDDEN_BASE = {  # the base layers of plotly's own map, each off (the frame is t
 }
 # Albers-like, as Chinese atlases draw the country
 PROJECTION = {"type": "conic equal area", "parallels": [25, 47], "rotation": {"lon": 105}}
+NAMES = ["name_zh", "name_en"]
+DEFAULT_HOVER = [  # what ``_hover`` reads of a row
+    "name", "value", "qualifier", "status", "period", "value_as_written",
+    "source_title_zh", "source_title_en",
+]  # fmt: skip
 
 
 def _name(row: Mapping, lang: str) -> str:
@@ -63,13 +69,19 @@ def region_hover(row: Mapping, lang: str, value: str, extra: Sequence[str] = ())
     if isinstance(status, str) and status != "reported":
         value += f" ({t('status.' + status, lang)})"
     sep = ": " if lang == "en" else "："
-    period = parse_period(str(row["period"])).label(lang)
+    period = period_label(str(row["period"]), lang)
     lines = [f"<b>{row['name']}</b>", value, *extra, f"{t('common.period', lang)}{sep}{period}"]
     if isinstance(row.get("value_as_written"), str) and row["value_as_written"]:
         lines.append(f"{t('common.as_written', lang)}{sep}{row['value_as_written']}")
     source = pick(lang, row["source_title_zh"] or "", row["source_title_en"] or "")
     lines.append(f"{t('common.source', lang)}{sep}{source}")
     return "<br>".join(lines)
+
+
+@functools.lru_cache(maxsize=1024)
+def period_label(period: str, lang: str) -> str:
+    """2024年8月 / Aug 2024: a map repeats a few periods hundreds of times."""
+    return parse_period(period).label(lang)
 
 
 def missing_note(names: list[str], lang: str) -> str:
@@ -259,7 +271,11 @@ def choropleth_figure(
     each region's hover text (default: name, figure, period, as written, source).
     """
     df = df.reset_index(drop=True)
-    df = df.assign(name=[_name(r, lang) for r in df.to_dict("records")])
+    if "name" not in df.columns:  # the name in ``lang``, given or from name_zh / name_en
+        df = df.assign(name=[_name(r, lang) for r in rows(df, ["entity_code", *NAMES])])
+    # only what is drawn: the frame is cut several ways below, each cut copies every column
+    drawn = ["entity_code", "name", "value", *(["hover"] if "hover" in df else DEFAULT_HOVER)]
+    df = df[list(dict.fromkeys(drawn))]
     shown = df[df["value"].notna()]
     if shown.empty:
         return empty(t("common.none", lang))
@@ -278,7 +294,7 @@ def choropleth_figure(
                 _hover(r, lang, unit.unit, unit.factor)
                 if r["value"] == r["value"]
                 else f"<b>{r['name']}</b><br>{no_figure}"
-                for r in df.to_dict("records")
+                for r in rows(df, DEFAULT_HOVER)
             ],
             index=df.index,
         )

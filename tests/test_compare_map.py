@@ -366,3 +366,25 @@ def test_a_click_adds_a_region_and_a_second_click_takes_it_out(compare_page) -> 
     assert toggle("?lang=en&regions=枣庄&rev=1", ["370400"], click) == (
         "?lang=en&regions=370400%2C410100&rev=1"
     )
+
+
+def test_packed_boundaries_are_the_same_boundaries() -> None:
+    """Rings as arrays only change how fast the map is sent, not what is drawn."""
+    import json
+
+    from plotly.io.json import to_json_plotly
+
+    from figures.geometry import extent, in_inset, packed, subset
+    from store.queries_map import boundaries
+
+    plain_geo = boundaries("city")
+    arrays = packed(plain_geo)
+    assert extent(arrays) == extent(plain_geo)
+    assert in_inset(arrays) == in_inset(plain_geo) and "460200" in in_inset(arrays)  # 三亚
+    codes = pd.Series(["370400", "460200", "650100"])
+    sent = json.loads(to_json_plotly(subset(arrays, codes)))
+    assert sent == json.loads(json.dumps(subset(plain_geo, codes)))
+    assert isinstance(plain_geo["features"][0]["geometry"]["coordinates"][0], list)  # untouched
+    feature = next(f for f in arrays["features"] if f["id"] == "370400")
+    lon, lat = map_figure.label_point(feature)
+    assert 117.0 < lon < 118.0 and 34.5 < lat < 35.5  # 枣庄, whose centre is about 117.3, 34.8
