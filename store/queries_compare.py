@@ -9,17 +9,21 @@ from __future__ import annotations
 import functools
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Row, Select, select
 
 from analysis.normalise import MEASURES, NATION
 from store.cache import per_revision
 from store.models import Observation, Region, Source
 from store.periods import parse_period
-from store.queries import _frame, indicators, live, resolve_region
+from store.queries import indicators, live, resolve_region
 
 SERIES_COLUMNS = [
     "entity_code", "indicator_code", "year", "period", "value", "qualifier", "status",
     "value_as_written", "source_key", "source_title_zh", "source_title_en", "name_zh", "name_en",
+]  # fmt: skip
+READ_FIRST = ("entity_code", "year", "period")  # what picks a region's latest figure of a year
+DENOMINATOR_COLUMNS = [
+    "entity_code", "year", "period", "value", "qualifier", "source_title_zh", "source_title_en",
 ]  # fmt: skip
 
 
@@ -38,27 +42,36 @@ def series(
     figures, and pandas' sorting, grouping and joining cost far more than reading them.
     """
     o = Observation
+    columns = [
+        o.entity_code, o.year, o.period, o.indicator_code, o.value, o.qualifier, o.status,
+        o.value_as_written, Source.key, Source.title_zh, Source.title_en, Region.name_zh,
+        Region.name_en,
+    ]  # fmt: skip
+    stmt = _figures(columns, indicator_code, region_codes, year_from, year_to, as_of)
+    stmt = stmt.join(Region, Region.code == o.entity_code, isouter=True)
+    order = {code: i for i, code in enumerate(region_codes)}
+    kept = sorted(_latest(engine, stmt), key=lambda r: (order.get(r[0], len(order)), r[1]))
+    read = ["entity_code", "year", "period", *(c for c in SERIES_COLUMNS if c not in READ_FIRST)]
+    return _frame_of(kept, read)[SERIES_COLUMNS]
+
+
+def _figures(
+    columns: list,
+    indicator_code: str,
+    codes: list[str],
+    year_from: int | None,
+    year_to: int | None,
+    as_of: int | None,
+) -> Select:
+    """Live figures of ``codes`` (with their source) that have a year; ``columns`` begin with
+    entity_code, year, period."""
+    o = Observation
     stmt = (
-        select(
-            o.entity_code,
-            o.indicator_code,
-            o.year,
-            o.period,
-            o.value,
-            o.qualifier,
-            o.status,
-            o.value_as_written,
-            Source.key,
-            Source.title_zh,
-            Source.title_en,
-            Region.name_zh,
-            Region.name_en,
-        )
+        select(*columns)
         .join(Source, Source.id == o.source_id)
-        .join(Region, Region.code == o.entity_code, isouter=True)
         .where(
             o.entity_type == "region",
-            o.entity_code.in_(region_codes),
+            o.entity_code.in_(codes),
             o.indicator_code == indicator_code,
             o.year.is_not(None),
             live(as_of),
@@ -68,19 +81,33 @@ def series(
         stmt = stmt.where(o.year >= year_from)
     if year_to is not None:
         stmt = stmt.where(o.year <= year_to)
+    return stmt
+
+
+def _latest(engine: Engine, stmt: Select) -> list[Row]:
+    """The rows of ``stmt`` (entity_code, year, period first), the latest period of each
+    region's year only: 2024-08 after 2024-H1."""
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
-    latest: dict[tuple[str, int], tuple] = {}
-    for row in rows:  # the latest period of each region's year: 2024-08 after 2024-H1
-        key = (row[0], row[2])
-        if key not in latest or _sort_key(row[3]) > _sort_key(latest[key][3]):
+    latest: dict[tuple[str, int], Row] = {}
+    for row in rows:
+        key = (row[0], row[1])
+        seen = latest.get(key)
+        if seen is None or (seen[2] != row[2] and _sort_key(row[2]) > _sort_key(seen[2])):
             latest[key] = row
-    order = {code: i for i, code in enumerate(region_codes)}
-    kept = sorted(latest.values(), key=lambda r: (order.get(r[0], len(order)), r[2]))
-    frame = pd.DataFrame(
-        {c: [r[i] for r in kept] for i, c in enumerate(SERIES_COLUMNS)}, columns=SERIES_COLUMNS
-    )
-    return frame.astype({"value": float}) if kept else frame
+    return list(latest.values())
+
+
+def _frame_of(rows: list, columns: list[str], *, plain: bool = False) -> pd.DataFrame:
+    """A frame of ``rows``; ``plain``: texts as Python objects rather than pandas strings, which
+    ``normalise`` reads row by row several times faster (a denominator for every region)."""
+    data = {c: [r[i] for r in rows] for i, c in enumerate(columns)}
+    if plain:
+        data = {
+            c: v if c in {"year", "value"} else pd.Series(v, dtype=object) for c, v in data.items()
+        }
+    frame = pd.DataFrame(data, columns=columns)
+    return frame.astype({"value": float}) if rows else frame
 
 
 @functools.lru_cache(maxsize=4096)
@@ -99,7 +126,7 @@ def denominators(
 
     Population or land area of the regions themselves; for shares, the indicator's figures of
     each region's province (or of the nation) with ``for_code`` naming the region divided.
-    None for measures without a denominator.
+    Columns ``DENOMINATOR_COLUMNS`` (and ``for_code``); None for measures without a denominator.
     """
     kind = MEASURES.get(measure)
     if kind is None or not region_codes:
@@ -110,24 +137,35 @@ def denominators(
             code: (parents.get(code) if kind == "province" else NATION) for code in region_codes
         }
         wanted = sorted({p for p in targets.values() if p})
-        found = _latest_by_year(engine, indicator_code, wanted, as_of)
+        found: dict[str, list] = {}
+        for row in _latest_figures(engine, indicator_code, wanted, as_of):
+            found.setdefault(row[0], []).append(row)
         rows = [
-            found[found["entity_code"] == parent].assign(for_code=code)
+            (*row, code)
             for code, parent in targets.items()
             if parent and parent != code
+            for row in found.get(parent, [])
         ]
-        return pd.concat(rows, ignore_index=True) if rows else None
-    return _latest_by_year(engine, kind, region_codes, as_of)
+        return _frame_of(rows, [*DENOMINATOR_COLUMNS, "for_code"], plain=True) if rows else None
+    rows = _latest_figures(engine, kind, region_codes, as_of)
+    return _frame_of(rows, DENOMINATOR_COLUMNS, plain=True)
 
 
-def _latest_by_year(
+def _latest_figures(
     engine: Engine, indicator_code: str, codes: list[str], as_of: int | None
-) -> pd.DataFrame:
-    columns = ["entity_code", "year", "value", "qualifier", "source_title_zh", "source_title_en"]
-    df = series(engine, indicator_code, codes, as_of=as_of)
-    if df.empty:
-        return pd.DataFrame(columns=columns)
-    return df[columns]
+) -> list[Row]:
+    """Each region's figure of every year (the latest period in it), ``DENOMINATOR_COLUMNS``."""
+    o = Observation
+    columns = [
+        o.entity_code,
+        o.year,
+        o.period,
+        o.value,
+        o.qualifier,
+        Source.title_zh,
+        Source.title_en,
+    ]
+    return _latest(engine, _figures(columns, indicator_code, codes, None, None, as_of))
 
 
 def resolve_regions(engine: Engine, wanted: list[str]) -> list[str]:
@@ -177,23 +215,28 @@ def _region_tree(engine: Engine) -> dict[str, tuple[str, str | None]]:
     return {r.code: (r.level, r.parent_code) for r in rows}
 
 
+PEER_COLUMNS = [
+    "entity_code", "year", "period", "name_zh", "name_en", "value", "qualifier", "status",
+]  # fmt: skip
+
+
 def peers(
     engine: Engine, indicator_code: str, level: str, year: int, as_of: int | None = None
 ) -> pd.DataFrame:
     """Every region of ``level`` with a figure of ``indicator_code`` in ``year``.
 
-    Columns entity_code, name_zh, name_en, year, period, value, qualifier, status; the latest
-    period within the year for each region. One indexed query (indicator, year) joined to the
-    region table: a few thousand rows at most, whatever the size of the store.
+    Columns entity_code, name_zh, name_en, year, period, value, qualifier, status, by region
+    code; the latest period within the year for each region. One indexed query (indicator,
+    year) joined to the region table: a few thousand rows at most, whatever the store's size.
     """
     o = Observation
     stmt = (
         select(
             o.entity_code,
-            Region.name_zh,
-            Region.name_en,
             o.year,
             o.period,
+            Region.name_zh,
+            Region.name_en,
             o.value,
             o.qualifier,
             o.status,
@@ -207,20 +250,9 @@ def peers(
             live(as_of),
         )
     )
-    df = _frame(engine, stmt)
-    if df.empty:
-        return pd.DataFrame(
-            columns=["entity_code", "name_zh", "name_en", "year", "period", "value", "qualifier"]
-        )
-    return latest_in_year(df)
-
-
-def latest_in_year(df: pd.DataFrame) -> pd.DataFrame:
-    """One row per (entity_code, year): the latest period (2024-08 after 2024-H1)."""
-    keys = {p: parse_period(p).sort_key for p in df["period"].unique()}
-    df = df.assign(_sort=df["period"].map(keys))
-    df = df.sort_values("_sort", kind="stable").groupby(["entity_code", "year"]).tail(1)
-    return df.drop(columns="_sort").sort_values("entity_code").reset_index(drop=True)
+    rows = sorted(_latest(engine, stmt), key=lambda r: r[0])
+    frame = _frame_of(rows, PEER_COLUMNS)
+    return frame[["entity_code", "name_zh", "name_en", *PEER_COLUMNS[1:3], *PEER_COLUMNS[5:]]]
 
 
 def ranking(
@@ -311,15 +343,11 @@ def _map_measure(
     out = normalise(df, measure, den)
     sources: dict[tuple[str, int], tuple[str, str]] = {}
     if den is not None and not den.empty:
-        sources = {
-            (str(c), int(y)): (z, e)
-            for c, y, z, e in zip(
-                den["entity_code"], den["year"], den["source_title_zh"], den["source_title_en"]
-            )
-        }
+        columns = ["entity_code", "year", "source_title_zh", "source_title_en"]
+        sources = {(c, y): (z, e) for c, y, z, e in zip(*(den[c].tolist() for c in columns))}
     keys = [
-        (str(c), int(y)) if c is not None and pd.notna(y) else None
-        for c, y in zip(out["denominator_code"], out["denominator_year"])
+        (c, int(y)) if c is not None and pd.notna(y) else None
+        for c, y in zip(out["denominator_code"].tolist(), out["denominator_year"].tolist())
     ]
     out["denominator_source_zh"] = [sources.get(k, (None, None))[0] for k in keys]
     out["denominator_source_en"] = [sources.get(k, (None, None))[1] for k in keys]

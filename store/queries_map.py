@@ -11,10 +11,11 @@ import json
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Row, select
 
-from store.models import Observation
-from store.queries import live, observations, regions
+from store.models import Observation, Region, Source
+from store.periods import parse_period
+from store.queries import live
 
 GEO_DIR = Path(__file__).resolve().parents[1] / "data" / "geo"
 LEVELS = {"province": "provinces.geojson", "city": "cities.geojson"}
@@ -106,24 +107,63 @@ def map_values(
     """One row per code of ``codes`` (in that order): its figure for ``year``, the latest period
     within the year, or ``value`` NaN when it has none (the map draws it grey).
 
-    Columns: ``COLUMNS``. Names come from the region table for every code.
+    Columns: ``COLUMNS``. Names come from the region table for every code. Two statements
+    that read only these columns, and rows picked in Python: a few hundred regions.
     """
-    obs = observations(
-        engine,
-        entity_type="region",
-        entity_codes=codes,
-        indicator_codes=[indicator_code],
-        year_from=year,
-        year_to=year,
-        as_of=as_of,
+    o = Observation
+    stmt = (
+        select(
+            o.entity_code,
+            o.period,
+            o.value,
+            o.qualifier,
+            o.status,
+            o.value_as_written,
+            Source.key,
+            Source.title_zh,
+            Source.title_en,
+        )
+        .join(Source, Source.id == o.source_id)
+        .where(
+            o.entity_type == "region",
+            o.entity_code.in_(codes),
+            o.indicator_code == indicator_code,
+            o.year >= year,
+            o.year <= year,
+            live(as_of),
+        )
     )
-    if not obs.empty:
-        obs = obs.sort_values("sort_key").groupby("entity_code", sort=False).tail(1)
-    figures = obs.reindex(columns=[c for c in COLUMNS if c not in ("name_zh", "name_en")])
-    names = regions(engine, codes).reindex(columns=["code", "name_zh", "name_en"])
-    names = names.rename(columns={"code": "entity_code"})
-    frame = pd.DataFrame({"entity_code": codes})
-    frame = frame.merge(names, how="left", on="entity_code")
-    frame = frame.merge(figures, how="left", on="entity_code")
+    found: dict[str, Row] = {}
+    with engine.connect() as conn:
+        for row in conn.execute(stmt):  # the latest period of the year: 2024-08 after 2024-H1
+            seen = found.get(row[0])
+            if seen is None or (seen[1] != row[1] and sort_key(row[1]) > sort_key(seen[1])):
+                found[row[0]] = row
+        names = {
+            r[0]: (r[1], r[2])
+            for r in conn.execute(
+                select(Region.code, Region.name_zh, Region.name_en).where(Region.code.in_(codes))
+            )
+        }
+    missing = (float("nan"),) * 8  # as pandas fills a row it has no figure for
+    figures = [found[c][1:] if c in found else missing for c in codes]
+    read = ["period", "value", "qualifier", "status", "value_as_written", *COLUMNS[-3:]]
+    columns = {c: [f[i] for f in figures] for i, c in enumerate(read)}
+    if not found:  # NaN of no type, as pandas leaves a column it had nothing for
+        columns = {c: pd.Series(values, dtype=object) for c, values in columns.items()}
+    frame = pd.DataFrame(
+        {
+            "entity_code": codes,
+            "name_zh": [names.get(c, (None, None))[0] for c in codes],
+            "name_en": [names.get(c, (None, None))[1] for c in codes],
+            **columns,
+        }
+    )
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype(float)
-    return frame[COLUMNS].reset_index(drop=True)
+    return frame[COLUMNS]
+
+
+@functools.lru_cache(maxsize=4096)
+def sort_key(period: str) -> str:
+    """``store.periods.parse_period(period).sort_key``, remembered: a map repeats a few."""
+    return parse_period(period).sort_key
