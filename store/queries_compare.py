@@ -101,7 +101,7 @@ def _latest(engine: Engine, stmt: Select) -> list[Row]:
 def _frame_of(rows: list, columns: list[str], *, plain: bool = False) -> pd.DataFrame:
     """A frame of ``rows``; ``plain``: texts as Python objects rather than pandas strings, which
     ``normalise`` reads row by row several times faster (a denominator for every region)."""
-    data = {c: [r[i] for r in rows] for i, c in enumerate(columns)}
+    data = dict(zip(columns, map(list, zip(*rows)))) if rows else {c: [] for c in columns}
     if plain:
         data = {
             c: v if c in {"year", "value"} else pd.Series(v, dtype=object) for c, v in data.items()

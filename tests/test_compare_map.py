@@ -388,3 +388,15 @@ def test_packed_boundaries_are_the_same_boundaries() -> None:
     feature = next(f for f in arrays["features"] if f["id"] == "370400")
     lon, lat = map_figure.label_point(feature)
     assert 117.0 < lon < 118.0 and 34.5 < lat < 35.5  # 枣庄, whose centre is about 117.3, 34.8
+
+
+def test_a_measure_that_does_not_apply_maps_the_figures_as_they_are(compare_page) -> None:  # type: ignore[no-untyped-def]
+    view = {"indicator": "resident_population", "regions": "370400", "rev": "1", "tab": "map"}
+    out = compare_page.layout(lang="zh", **view, measure="per_capita")  # people per person
+    assert "“每万人”不适用于指标“常住人口”：不能用指标自身作分母。" in texts(out)
+    fig = go.Figure(by_id(out, "compare-map").figure)
+    assert fig.layout.title.text == "<b>常住人口（万人）</b>"
+    assert fig.layout.title.subtitle.text == "2020年 · 地市级"  # no measure: the figures
+    coloured = next(tr for tr in fig.data if tr.geo == "geo" and tr.showscale is not False)
+    i = list(coloured.locations).index("370400")
+    assert coloured.hovertext[i].startswith("<b>枣庄市</b><br>385.56 万人")
