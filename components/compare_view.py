@@ -174,13 +174,19 @@ def create_results(data: CompareData, tabs: Collection[str] | None = None) -> li
             active_tab=active,
         ),
         html.P(
-            texts.source_line if texts else source_line(data, df),
+            _sentence(texts.source_line if texts else source_line(data, df), lang),
             className="small text-muted mt-2",
             id="compare-source",
         ),
         html.Div([html.P(n, className="small text-muted mb-1") for n in notes], id="compare-notes"),
         html.P(t("compare.share_link", lang), className="small text-muted"),
     ]
+
+
+def _sentence(source_line: str, lang: str) -> str:
+    """The source line as a sentence: charts break it into lines at “；”, English text reads
+    “; ” between its parts."""
+    return source_line.replace("；", "; ") if lang == "en" else source_line
 
 
 def _graph(graph_id: str, figure: Figure) -> dcc.Graph:

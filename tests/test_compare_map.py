@@ -341,6 +341,8 @@ def test_map_tab_in_english_has_no_chinese(compare_page) -> None:  # type: ignor
     words = texts(out) + fig["layout"]["title"]["text"] + fig["layout"]["annotations"][0]["text"]
     assert "Passenger EV sales (vehicles per 10k people)" in words
     assert "Boundaries: leiii/census" in words
+    source = by_id(out, "compare-source").children
+    assert "; Boundaries: leiii/census" in source and "；" not in source
     chinese = re.findall(r"[\u4e00-\u9fff]+", words)
     assert chinese == ["中文"], chinese  # only the language switch
 
