@@ -5,6 +5,14 @@
   left out or written twice.
 - ``duplicate-row`` (error): the same region, indicator and period on two sheets of one
   workbook (each sheet's own repeats are reported by its reader).
+- ``negative-value`` (error): a negative figure of a quantity that cannot be one (a capacity,
+  a count, money); ``implausible-value`` (error): a figure larger than any region could have
+  (``PLAUSIBLE_MAX``, about ten times the nation's), most likely a wrong unit or extra digits.
+- ``future-period`` (warning): a period after this year: a target or a projection, or a typo.
+- ``markup-in-text``, ``formula-text``, ``text-too-long`` (errors): a source or a name that
+  holds web markup (``<script>``), starts like a spreadsheet formula (``=HYPERLINK(…)``,
+  ``+cmd``, ``@SUM``) or is longer than anyone writes one. Pages show such text as text and
+  exports neutralise it, but it is no source or name: it is refused before it is stored.
 
 Rows say where they come from in ``_sheet``, ``_row`` and ``_column`` (when their reader
 knows it); a row without ``_sheet`` is named by its row number alone.
@@ -13,7 +21,9 @@ knows it); a row without ``_sheet`` is named by its row number alone.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
+import re
 from collections.abc import Iterator
 from itertools import compress, repeat
 from operator import is_not
@@ -38,6 +48,8 @@ def check_result(result: LoadResult, ref: Reference, across_sheets: bool = True)
     if across_sheets:
         _duplicates_across_sheets(result)
     _magnitude_jumps(result, ref)
+    check_values(result)
+    check_texts(result)
 
 
 def _place(row: dict[str, object]) -> tuple[str, int | None, str]:
@@ -181,3 +193,170 @@ def _nearest(years: dict[int, float] | None, period: str) -> float | None:
 
 def _fmt(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}"
+
+
+# --- figures that cannot be right, periods still to come ---------------------------------------
+
+#: the largest figure a region can have, per canonical unit: about ten times the nation's
+PLAUSIBLE_MAX = {
+    "t": 1e10,
+    "m2": 1e12,
+    "km2": 1e8,
+    "GWh": 1e6,
+    "kW": 1e11,
+    "CNY": 1e15,
+    "count": 1e9,
+    "vehicle": 1e9,
+    "person": 1e10,
+}
+NON_NEGATIVE = frozenset(PLAUSIBLE_MAX)  # every unit but ``percent`` (a share, a change)
+_YEAR = re.compile(r"(\d{4})")
+
+
+def this_year() -> int:
+    return dt.date.today().year
+
+
+def check_values(result: LoadResult) -> None:
+    """Negative and implausible figures (errors), periods after this year (one warning per
+    sheet and period, at its first row)."""
+    future: dict[tuple[str, str], list[object]] = {}  # (sheet, period) → [row, column, count]
+    year = this_year()
+    for part in result.parts:
+        if isinstance(part, TidyColumns):
+            units = {code: unit for code, (_, _, unit) in part.indicators.items()}
+            ceiling = min((PLAUSIBLE_MAX.get(u, math.inf) for u in units.values()), default=0)
+            if min(part.value) < 0 or max(part.value) > ceiling:
+                for i, value in enumerate(part.value):
+                    place = (part.sheet, part.row[i], part.column)
+                    unit = units[part.indicator_code[i]]
+                    _value(result, value, unit, part.value_as_written[i], place)
+            if max(map(_period_year, set(part.period)), default=0) > year:
+                for i, period in enumerate(part.period):
+                    _future(future, period, (part.sheet, part.row[i], part.column), year)
+            continue
+        for row in part:
+            place = _place(row)
+            written = row.get("value_as_written", "")
+            _value(result, row.get("value"), str(row.get("unit", "")), written, place)
+            _future(future, str(row.get("period", "")), place, year)
+    for (sheet, period), (number, column, count) in future.items():
+        result.issues.append(
+            Issue.make(
+                "future-period",
+                severity="warning",
+                sheet=sheet,
+                row=number,  # type: ignore[arg-type]
+                column=str(column),
+                cell=period,
+                count=count,
+                year=year,
+            )
+        )
+    for project in result.projects:
+        place = (str(project.get("_sheet", "")), project.get("_row"), "")
+        written = project.get("value_as_written", "")
+        _value(result, project.get("investment"), "CNY", written, place)  # type: ignore[arg-type]
+
+
+def _value(result: LoadResult, value: object, unit: str, written: object, at: Place) -> None:
+    if not isinstance(value, int | float) or unit not in NON_NEGATIVE:
+        return
+    sheet, number, column = at
+    if value < 0:
+        result.issues.append(
+            Issue.make("negative-value", sheet=sheet, row=number, column=column, cell=written)
+        )
+    elif value > PLAUSIBLE_MAX[unit]:
+        result.issues.append(
+            Issue.make(
+                "implausible-value",
+                sheet=sheet,
+                row=number,
+                column=column,
+                cell=written,
+                value=_fmt(value),
+                limit=_fmt(PLAUSIBLE_MAX[unit]),
+                unit=unit,
+            )
+        )
+
+
+def _period_year(period: str) -> int:
+    """The year a period ends in (``2023-11/2024-02`` → 2024), 0 when it names none."""
+    years = _YEAR.findall(period.rpartition("/")[2] or period)
+    return int(years[0]) if years else 0
+
+
+def _future(found: dict[tuple[str, str], list[object]], period: str, at: Place, year: int) -> None:
+    if _period_year(period) <= year:
+        return
+    sheet, number, column = at
+    seen = found.get((sheet, period))
+    if seen is None:
+        found[(sheet, period)] = [number, column, 1]
+    else:
+        seen[2] += 1  # type: ignore[operator]
+
+
+# --- text that is no source or name -------------------------------------------------------------
+
+#: the longest text a field may hold; longer is a paste gone wrong (or an attack)
+TEXT_LIMITS = {"source": 500, "name_zh": 200, "event": 200}
+#: the field's header in the template, for messages
+FIELD_WORDS = {
+    "source": ("来源", "source"),
+    "name_zh": ("名称", "name"),
+    "event": ("活动", "event"),
+}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # as exports.csv neutralises them
+_MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!?][^<>]*>|<\s*/?\s*(?:script|iframe|img|svg)\b", re.I)
+_ONLY_DASHES = re.compile(r"^[-\s]*$")  # "-" or "--": a missing marker, not a formula
+
+
+def check_texts(result: LoadResult) -> None:
+    """One error per distinct bad text of a field in a sheet, at its first row."""
+    seen: set[tuple[str, str, str]] = set()
+    for part in result.parts:
+        if isinstance(part, TidyColumns):
+            if all(_text_problem(s, "source") is None for s in set(part.source)):
+                continue
+            for i, source in enumerate(part.source):
+                _text(result, seen, source, "source", (part.sheet, part.row[i], part.column))
+            continue
+        for row in part:
+            _text(result, seen, row.get("source"), "source", _place(row))
+    for entity in [*result.projects, *result.members]:
+        place = (str(entity.get("_sheet", "")), entity.get("_row"), "")
+        for field in ("name_zh", "event", "source"):
+            _text(result, seen, entity.get(field), field, place)  # type: ignore[arg-type]
+
+
+def _text_problem(text: object, field: str) -> tuple[str, dict[str, object]] | None:
+    """(issue code, its parameters) when ``text`` is no ``field``, else None."""
+    if not isinstance(text, str) or not text:
+        return None
+    if len(text) > TEXT_LIMITS[field]:
+        return "text-too-long", {"length": f"{len(text):,}", "limit": TEXT_LIMITS[field]}
+    if m := _MARKUP.search(text):
+        return "markup-in-text", {"tag": m[0][:40]}
+    if text.startswith(FORMULA_START) and not _ONLY_DASHES.match(text):
+        return "formula-text", {"start": text[0].strip() or " "}
+    return None
+
+
+def _text(
+    result: LoadResult, seen: set[tuple[str, str, str]], text: object, field: str, at: Place
+) -> None:
+    found = _text_problem(text, field)
+    if found is None:
+        return
+    sheet, number, _ = at
+    if (sheet, field, str(text)) in seen:
+        return
+    seen.add((sheet, field, str(text)))
+    code, params = found
+    zh, en = FIELD_WORDS[field]
+    result.issues.append(
+        Issue.make(code, sheet=sheet, row=number, cell=text, field=zh, field_en=en, **params)
+    )

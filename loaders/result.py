@@ -38,6 +38,8 @@ ISSUE_COLUMNS = [
     "message_en",
     "suggestions",
 ]
+#: the most of a cell's text an issue repeats (a 10 000-character name would bury the message)
+CELL_SHOWN = 200
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ class Issue:
     ) -> Issue:
         """An issue whose messages come from the catalogue entry ``issue.<code>``."""
         text = "" if cell is None else str(cell)
+        if len(text) > CELL_SHOWN:
+            text = text[: CELL_SHOWN - 1] + "…"
         fill = {"sheet": sheet, "row": row or "", "column": column, "cell": text, **params}
         return cls(
             code,

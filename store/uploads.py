@@ -33,6 +33,7 @@ REQUEST_MARGIN = 1024 * 1024
 EXTENSIONS = (".xlsx", ".xls", ".csv")
 NAMES_KEPT = 50  # a sidecar remembers the last names (and uploaders) a content came under
 NAME_LENGTH = 120
+NAME_BYTES = 200  # a file system takes 255 bytes a name: 120 Chinese characters are 360
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -102,7 +103,10 @@ def clean_name(file_name: str | None) -> str:
     """The file's own name for messages and metadata: no folders, no control characters."""
     name = re.split(r"[\\/]", str(file_name or ""))[-1]
     name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip().strip(".")
-    return name[-NAME_LENGTH:] or "upload"
+    name = name[-NAME_LENGTH:]
+    while len(name.encode("utf-8", "surrogatepass")) > NAME_BYTES:
+        name = name[1:]  # keep the end: the extension
+    return name or "upload"
 
 
 def save_upload(
