@@ -172,8 +172,11 @@ def create_user(name: str, role: str, password: str) -> None:
 
 
 def register_commands(server: Flask) -> None:
+    from cli.backup import backup_command, restore_command
     from cli.export import export_cli
 
+    data_cli.add_command(backup_command)
+    data_cli.add_command(restore_command)
     server.cli.add_command(data_cli)
     server.cli.add_command(users_cli)
     server.cli.add_command(export_cli)
