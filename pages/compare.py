@@ -1,4 +1,4 @@
-"""地区对比: one indicator across regions and years, as lines, bars and a table."""
+"""地区对比: one indicator across regions and years: lines, bars, a table, a ranking, a map."""
 
 from __future__ import annotations
 
@@ -115,7 +115,8 @@ def compare_data(
     log: bool = False,
     tab: str = "line",
 ) -> CompareData:
-    """Read what the view needs besides the series: denominators, ranking, names."""
+    """Read what the view needs besides the series: denominators and names, and the ranking
+    or the map's figures only for their own tab (``tab``)."""
     code = str(ind["code"])
     den = None
     if measure == "yoy":  # the year before the first one shown, for its change
