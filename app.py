@@ -22,6 +22,7 @@ from settings import Settings, load_settings
 from store import db
 from store.db import StartupError
 from store.uploads import request_limit
+from web_security import init_security
 
 
 def create_app(settings: Settings | None = None) -> dash.Dash:
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     init_auth(app.server, settings)
     register_commands(app.server)
     register_exports(app.server)  # downloads; Chromium warmed on the first request
+    init_security(app)  # CSP, no framing, nosniff, same-origin referrer on every response
     return app
 
 
