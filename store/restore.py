@@ -77,11 +77,13 @@ def _check(zf: zipfile.ZipFile, path: Path) -> dict:
         manifest = json.loads(zf.read(MANIFEST))
         members = manifest["members"]
         table_rows = {t: int(v["rows"]) for t, v in manifest["tables"].items()}
+        sealed = {n: (int(w["size"]), str(w["sha256"])) for n, w in members.items()}
+        version = int(manifest.get("format_version", 0))
     except (KeyError, ValueError, TypeError, AttributeError, *_ZIP_ERRORS) as exc:
         raise BackupError("ops.restore_corrupt", path=path, part=MANIFEST) from exc
-    if manifest.get("format") != FORMAT or not isinstance(members, dict):
+    if manifest.get("format") != FORMAT:
         raise BackupError("ops.restore_corrupt", path=path, part=MANIFEST)
-    if int(manifest.get("format_version", 0)) > FORMAT_VERSION:
+    if version > FORMAT_VERSION:
         raise BackupError("ops.restore_newer", path=path, revision=manifest.get("format_version"))
     revision = manifest.get("schema_revision")
     if revision not in known_revisions():
@@ -90,8 +92,8 @@ def _check(zf: zipfile.ZipFile, path: Path) -> dict:
     if names != set(members) or any(not _safe(n) for n in names):
         extra = sorted(names.symmetric_difference(members))[:3]
         raise BackupError("ops.restore_tampered", path=path, member=", ".join(extra))
-    for name, want in members.items():
-        if _digest(zf, name, path) != (want.get("size"), want.get("sha256")):
+    for name, want in sealed.items():
+        if _digest(zf, name, path) != want:
             raise BackupError("ops.restore_tampered", path=path, member=name)
         if name.startswith(TABLES):
             table = name.removeprefix(TABLES).removesuffix(".jsonl")
@@ -196,7 +198,7 @@ def _insert(conn: Connection, zf: zipfile.ZipFile, table: Table, path: Path) -> 
     count, batch = 0, []
     with zf.open(name) as fh:
         for line in fh:
-            batch.append(_row(json.loads(line), readers, path, name))
+            batch.append(_row(line, readers, path, name))
             if len(batch) == BATCH and not whole:
                 conn.execute(table.insert(), batch)
                 count, batch = count + len(batch), []
@@ -213,10 +215,12 @@ def _reader(kind: object):  # type: ignore[no-untyped-def]
     return None
 
 
-def _row(raw: object, readers: dict, path: Path, name: str) -> dict[str, object]:
-    if not isinstance(raw, dict) or not set(raw) <= set(readers):
-        raise BackupError("ops.restore_corrupt", path=path, part=name)
+def _row(line: bytes, readers: dict, path: Path, name: str) -> dict[str, object]:
+    """One row of a table's member: a JSON object of this table's columns."""
     try:
+        raw = json.loads(line)
+        if not isinstance(raw, dict) or not set(raw) <= set(readers):
+            raise ValueError(name)
         return {k: (readers[k](v) if readers[k] and v is not None else v) for k, v in raw.items()}
     except (TypeError, ValueError) as exc:
         raise BackupError("ops.restore_corrupt", path=path, part=name) from exc

@@ -264,6 +264,22 @@ REFUSALS: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
         lambda b, o: _rezip(b, o, lambda m: m.pop(MANIFEST)),
         "ops.restore_corrupt",
     ),
+    "a manifest that is no JSON": (
+        lambda b, o: _rezip(b, o, lambda m: m.update({MANIFEST: b"{not json"})),
+        "ops.restore_corrupt",
+    ),
+    "a manifest without sizes": (
+        lambda b, o: _rezip(
+            b, o, _manifest(lambda m: m.update(members=dict.fromkeys(m["members"], "x")))
+        ),
+        "ops.restore_corrupt",
+    ),
+    "a row that is no JSON, resealed": (
+        lambda b, o: _rezip(
+            b, o, _resealed(lambda m: m.update({"database/app_user.jsonl": b"{oops\n"}))
+        ),
+        "ops.restore_corrupt",
+    ),
     "a row changed": (
         lambda b, o: _rezip(b, o, _flip("database/observation.jsonl")),
         "ops.restore_tampered",
