@@ -28,6 +28,8 @@ from collections.abc import Iterator
 from itertools import compress, repeat
 from operator import is_not
 
+import numpy as np
+
 from loaders.reference import Reference
 from loaders.result import Issue, LoadResult, TidyColumns
 
@@ -224,16 +226,7 @@ def check_values(result: LoadResult) -> None:
     year = this_year()
     for part in result.parts:
         if isinstance(part, TidyColumns):
-            units = {code: unit for code, (_, _, unit) in part.indicators.items()}
-            ceiling = min((PLAUSIBLE_MAX.get(u, math.inf) for u in units.values()), default=0)
-            if min(part.value) < 0 or max(part.value) > ceiling:
-                for i, value in enumerate(part.value):
-                    place = (part.sheet, part.row[i], part.column)
-                    unit = units[part.indicator_code[i]]
-                    _value(result, value, unit, part.value_as_written[i], place)
-            if max(map(_period_year, set(part.period)), default=0) > year:
-                for i, period in enumerate(part.period):
-                    _future(future, period, (part.sheet, part.row[i], part.column), year)
+            _column_values(result, part, future, year)
             continue
         for row in part:
             place = _place(row)
@@ -257,6 +250,34 @@ def check_values(result: LoadResult) -> None:
         place = (str(project.get("_sheet", "")), project.get("_row"), "")
         written = project.get("value_as_written", "")
         _value(result, project.get("investment"), "CNY", written, place)  # type: ignore[arg-type]
+
+
+def _column_values(
+    result: LoadResult, part: TidyColumns, future: dict[tuple[str, str], list[object]], year: int
+) -> None:
+    """``check_values`` of rows that come as columns: the bounds of each row's unit compared
+    at once, only the rows out of them (and the distinct periods to come) looked at one by
+    one: an import of 100 000 rows spends milliseconds here, not a tenth of a second."""
+    units = {code: unit for code, (_, _, unit) in part.indicators.items()}
+    high = {code: PLAUSIBLE_MAX.get(unit, math.inf) for code, unit in units.items()}
+    low = {code: 0.0 if unit in NON_NEGATIVE else -math.inf for code, unit in units.items()}
+    n = len(part.value)
+    values = np.fromiter(part.value, float, n)
+    highs = np.fromiter(map(high.__getitem__, part.indicator_code), float, n)
+    lows = np.fromiter(map(low.__getitem__, part.indicator_code), float, n)
+    for i in np.flatnonzero((values < lows) | (values > highs)).tolist():
+        place = (part.sheet, part.row[i], part.column)
+        unit = units[part.indicator_code[i]]
+        _value(result, part.value[i], unit, part.value_as_written[i], place)
+    to_come = [p for p in set(part.period) if _period_year(p) > year]
+    for period in sorted(to_come, key=part.period.index):
+        seen = future.get((part.sheet, period))
+        count = part.period.count(period)
+        if seen is None:
+            row = part.row[part.period.index(period)]
+            future[(part.sheet, period)] = [row, part.column, count]
+        else:
+            seen[2] += count  # type: ignore[operator]
 
 
 def _value(result: LoadResult, value: object, unit: str, written: object, at: Place) -> None:
