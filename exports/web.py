@@ -43,8 +43,14 @@ def _attachment(data: bytes, media_type: str, filename: str) -> Response:
     )
 
 
-def error_page(key: str, status: int, detail: str = "", **params: object) -> Response:
-    """Both languages, the reason, a way back: what a failed download shows."""
+def error_page(
+    key: str, status: int, detail: str = "", back: str = "/", **params: object
+) -> Response:
+    """Both languages, the reason, a way back: what a failed download shows. ``back``: the
+    page the export was asked from (a path of this app; anything else goes home). A plain link:
+    the Content-Security-Policy runs no ``javascript:`` URL."""
+    if not back.startswith("/") or back.startswith("//"):
+        back = "/"
     lines = [f"<p>{html.escape(t(key, lang, **params))}</p>" for lang in ("zh", "en")]
     if detail:
         lines.append(f"<p>{html.escape(detail)}</p>")
@@ -52,7 +58,7 @@ def error_page(key: str, status: int, detail: str = "", **params: object) -> Res
         "<!doctype html><html lang='zh-CN'><meta charset='utf-8'>"
         f"<title>{html.escape(t('exports.failed_title', 'zh'))}</title>"
         f"<body style='font-family:sans-serif;margin:2em'>{''.join(lines)}"
-        "<p><a href='javascript:history.back()'>← 返回 / Back</a></p></body></html>"
+        f"<p><a href='{html.escape(back, quote=True)}'>← 返回 / Back</a></p></body></html>"
     )
     return Response(body, status=status, mimetype="text/html")
 
@@ -63,19 +69,19 @@ def export_chart() -> Response:
     fmt = request.args.get("format", "png")
     size = request.args.get("size", "slide")
     if fmt not in RENDERERS or RENDERERS[fmt].kind not in {"chart", "data"}:
-        return error_page("exports.bad_format", 400, format=fmt)
+        return error_page("exports.bad_format", 400, back=url, format=fmt)
     settings = current_app.config.get("SETTINGS")
     try:
         view = resolve_one(url, get_engine(), settings, request.args.get("chart") or None)
         r = renderer(fmt)
         if r.kind == "chart" and view.figure is None:
-            return error_page("exports.no_picture", 400)
+            return error_page("exports.no_picture", 400, back=url)
         data = r.render(view, size_key=size) if r.kind == "chart" else r.render(view)
     except ViewError as exc:
-        return error_page("exports.view_failed", 404, detail=exc.message)
+        return error_page("exports.view_failed", 404, detail=exc.message, back=url)
     except chrome.ExportUnavailable:
         log.exception("chart export failed")
-        return error_page("exports.chrome_failed", 503)
+        return error_page("exports.chrome_failed", 503, back=url)
     suffix = f"-{size}" if r.kind == "chart" else ""
     return _attachment(data, r.media_type, download_name(view.slug + suffix, r.extension))
 

@@ -337,3 +337,18 @@ def test_chart_pages_include_the_export_menu(engine, module: str, params, item: 
     link = by_id(layout, f"export-menu-{item}")
     assert link.href.startswith("/export/chart?url=%2F")
     assert "rev%3D1" in link.href
+
+
+def test_a_failed_export_links_back_to_its_page_without_script() -> None:
+    """The error page's way back is a plain link (the CSP runs no javascript: URL), to the
+    page the export was asked from, and never to another site."""
+    from exports.web import error_page
+
+    page = error_page("exports.bad_format", 400, back="/compare?indicator=x&a=<b>", format="x")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 400 and "javascript:" not in body
+    assert "href='/compare?indicator=x&amp;a=&lt;b&gt;'" in body
+    for elsewhere in ("https://example.com/", "//example.com/", "javascript:alert(1)"):
+        assert "href='/'" in error_page("exports.bad_format", 400, back=elsewhere).get_data(
+            as_text=True
+        )
