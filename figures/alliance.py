@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 from analysis.alliances import kind_order
 from figures.format import chart_label, display_unit
 from figures.text import apply_fitted_theme, wrap
-from figures.theme import COLORWAY, empty_figure
+from figures.theme import COLORWAY, empty_figure, labelled_bars
 from i18n import t
 
 KIND_COLOURS = {
@@ -372,28 +372,7 @@ def sum_bars(
         )
         for c, (_, r) in zip(codes, rows.iterrows())
     ]
-    fig = go.Figure(
-        go.Bar(
-            x=x,
-            y=labels,
-            orientation="h",
-            marker_color=BLUE,
-            text=text,
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y}: %{text}<extra></extra>",
-        )
-    )
-    for label, value in zip(labels, x):
-        if value is None:
-            fig.add_annotation(
-                x=0,
-                y=label,
-                text=t("alliances.sum_unknown", lang),
-                showarrow=False,
-                xanchor="left",
-                font={"color": MUTED, "size": 12},
-            )
+    fig = labelled_bars(labels, x, text, t("alliances.sum_unknown", lang))
     apply_fitted_theme(fig, title=title, subtitle=subtitle, source_line=source_line, note=note)
     _names_above(fig, labels, shown)
     fig.update_layout(showlegend=False)

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from figures.format import chart_label, format_number
 from figures.text import apply_fitted_theme, left_labels
-from figures.theme import empty_figure
+from figures.theme import empty_figure, labelled_bars
 from i18n import pick, t
 
 BLUE, PALE = "#1f5fa8", "#9bb7d9"
@@ -105,28 +105,7 @@ def project_bars(
             "" if pd.isna(v) else chart_label(float(v), q, factor)
             for v, q in zip(df["investment"], df["qualifier"])
         ]
-    fig = go.Figure(
-        go.Bar(
-            x=x,
-            y=labels,
-            orientation="h",
-            marker_color=BLUE,
-            text=text,
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y}: %{text}<extra></extra>",
-        )
-    )
-    for label, value in zip(labels, x):
-        if value is None:
-            fig.add_annotation(
-                x=0,
-                y=label,
-                text=t("projects.unknown", lang),
-                showarrow=False,
-                xanchor="left",
-                font={"color": "#6c757d", "size": 12},
-            )
+    fig = labelled_bars(labels, x, text, t("projects.unknown", lang))
     footer = apply_fitted_theme(
         fig, title=title, subtitle=subtitle, source_line=source_line, note=note
     )

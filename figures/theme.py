@@ -132,3 +132,36 @@ def empty_figure(message: str) -> go.Figure:
         margin={"l": 20, "r": 20, "t": 20, "b": 20},
     )
     return fig
+
+
+MUTED = "#6c757d"
+
+
+def labelled_bars(
+    labels: list[str], values: list[float | None], texts: list[str], unknown: str
+) -> go.Figure:
+    """Horizontal bars, each labelled outside its end; a bar whose value is not known
+    (None) is drawn as nothing, with ``unknown`` written where it would start."""
+    fig = go.Figure(
+        go.Bar(
+            x=values,
+            y=labels,
+            orientation="h",
+            marker_color=COLORWAY[0],
+            text=texts,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
+    for label, value in zip(labels, values):
+        if value is None:
+            fig.add_annotation(
+                x=0,
+                y=label,
+                text=unknown,
+                showarrow=False,
+                xanchor="left",
+                font={"color": MUTED, "size": 12},
+            )
+    return fig
