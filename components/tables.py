@@ -30,7 +30,12 @@ def create_grid(
     """A grid that grows with its rows (no inner scrollbar), paginated when ``page_size``."""
     options: dict[str, object] = {"domLayout": "autoHeight", "localeText": grid_locale(lang)}
     if page_size:
-        options |= {"pagination": True, "paginationPageSize": page_size}
+        options |= {
+            "pagination": True,
+            "paginationPageSize": page_size,
+            # AG Grid warns when the page size is not one of the sizes offered
+            "paginationPageSizeSelector": sorted({page_size, 20, 50, 100}),
+        }
     return dag.AgGrid(
         id=grid_id,
         rowData=rows,

@@ -257,7 +257,7 @@ def _table(df: pd.DataFrame, params: dict, lang: str) -> object:
                 "compare": compare,
             }
         )
-    markdown = {"cellRenderer": "markdown", "linkTarget": "_self"}
+    markdown = {"cellRenderer": "markdown"}  # links open in the same tab (the default)
     columns = [
         {
             "field": "name",
