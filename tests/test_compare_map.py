@@ -204,7 +204,7 @@ def test_map_in_english_and_absolute_figures_as_on_the_map_page() -> None:
     )
     assert "resident population of 2020" in coloured.hovertext[0]
     footer = fig.layout.annotations[-1].text.replace("<br>", " ")
-    assert "Grey: 1 regions without a figure for the year and 1 with no resident" in footer
+    assert "Grey: regions without a figure for the year (1) and regions with no resident" in footer
     # absolute figures: the 地图 page's hover and note, in the indicator's display unit
     absolute = _measured().assign(value=lambda d: d["raw_value"])
     plain = go.Figure(
