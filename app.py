@@ -13,10 +13,11 @@ import dash
 
 from auth import init_auth
 from cli import register_commands
-from components.shell import create_root_layout, register_clientside
+from components.shell import create_root_layout, register_clientside, routing_inputs
 from exports.web import register_exports
 from i18n import t
 from serve.background import background_manager, make_celery
+from serve.geo import register_geo
 from serve.shared_cache import init_shared_cache
 from settings import Settings, load_settings
 from store import db
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         suppress_callback_exceptions=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
         background_callback_manager=background_manager(settings, celery),
+        routing_callback_inputs=routing_inputs(),  # pages that redraw only their results
     )
     app.server.extensions["celery"] = celery
     app.layout = create_root_layout
@@ -50,6 +52,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     init_auth(app.server, settings)
     register_commands(app.server)
     register_exports(app.server)  # downloads; Chromium warmed on the first request
+    register_geo(app.server)  # map boundaries, read once by the browser
     init_security(app)  # CSP, no framing, nosniff, same-origin referrer on every response
     return app
 

@@ -9,7 +9,7 @@ year used is kept beside the figure so that the page can say so.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +26,8 @@ MEASURES: dict[str, str | None] = {
 }
 PER_CAPITA_UNIT = 10_000  # people: figures per 万人 (per 10 000 people)
 NATION = "100000"
+#: region code → {year: (value, qualifier, code of the denominator's region)}
+DenominatorIndex = dict[str, dict[int, tuple[float, str, str]]]
 
 
 class NotComparable(ValueError):
@@ -79,7 +81,9 @@ def nearest_year(years: list[int], year: int) -> int | None:
 
 
 def normalise(
-    df: pd.DataFrame, measure: str, denominators: pd.DataFrame | None = None
+    df: pd.DataFrame,
+    measure: str,
+    denominators: pd.DataFrame | DenominatorIndex | None = None,
 ) -> pd.DataFrame:
     """``df`` (one row per entity_code and year: value, qualifier, …) in ``measure``.
 
@@ -90,7 +94,8 @@ def normalise(
     ``denominators``: columns entity_code, year, value, qualifier — for ``per_capita`` and
     ``per_area`` the population or area of the same regions; for the shares the figures of
     the province or nation, with ``for_code`` naming the region each one divides (the
-    province of a city); unused for ``absolute`` and ``yoy``.
+    province of a city); unused for ``absolute`` and ``yoy``. Or the same already indexed
+    (``denominator_index``): a ranking reads thousands of them.
     """
     out = df.copy()
     out["raw_value"] = out["value"].astype(float)
@@ -102,7 +107,10 @@ def normalise(
         return out
     if measure == "yoy":
         return _year_on_year(out)
-    by_region = _denominator_index(denominators, measure)
+    if isinstance(denominators, dict):
+        by_region = denominators
+    else:
+        by_region = _denominator_index(denominators, measure)
     values, years, codes, quals = [], [], [], []
     for code, year in zip(out["entity_code"], out["year"]):
         found = by_region.get(code)
@@ -165,22 +173,23 @@ def _year_on_year(out: pd.DataFrame) -> pd.DataFrame:
     return merged.drop(columns=["_before", "_before_q"])
 
 
-def _denominator_index(
-    denominators: pd.DataFrame | None, measure: str
-) -> dict[str, dict[int, tuple[float, str, str]]]:
-    """region code → {year: (value, qualifier, code of the denominator's region)}."""
-    index: dict[str, dict[int, tuple[float, str, str]]] = {}
+def _denominator_index(denominators: pd.DataFrame | None, measure: str) -> DenominatorIndex:
+    """``denominator_index`` of a frame of denominators (see ``normalise``)."""
     if denominators is None or denominators.empty:
-        return index
+        return {}
     key = "for_code" if "for_code" in denominators.columns else "entity_code"
-    for target, code, year, value, qualifier in zip(
-        denominators[key],
-        denominators["entity_code"],
-        denominators["year"],
-        denominators["value"],
-        denominators["qualifier"],
-    ):
-        if pd.isna(value):
+    columns = (key, "entity_code", "year", "value", "qualifier")
+    return denominator_index(zip(*(denominators[c].tolist() for c in columns)))
+
+
+def denominator_index(
+    entries: Iterable[tuple[object, object, object, object, object]],
+) -> DenominatorIndex:
+    """(region divided, denominator's region, year, value, qualifier) tuples → region code →
+    {year: (value, qualifier, code of the denominator's region)}; missing values left out."""
+    index: DenominatorIndex = {}
+    for target, code, year, value, qualifier in entries:
+        if value is None or value != value:  # None or NaN
             continue
         index.setdefault(str(target), {})[int(year)] = (float(value), str(qualifier), str(code))
     return index

@@ -13,8 +13,10 @@ LOGIN_PATH = "/login"
 ADMIN_PATH = "/admin"
 
 
-def hidden(name: str, value: str) -> dbc.Input:
-    return dbc.Input(type="hidden", name=name, value=value)
+def hidden(name: str, value: str, input_id: str | None = None) -> dbc.Input:
+    return dbc.Input(
+        type="hidden", name=name, value=value, **({"id": input_id} if input_id else {})
+    )
 
 
 def create_account_items(lang: str, path: str, params: dict[str, object]) -> list[dbc.NavItem]:
@@ -60,7 +62,7 @@ def create_account_items(lang: str, path: str, params: dict[str, object]) -> lis
             html.Form(
                 [
                     hidden("csrf_token", csrf_token()),
-                    hidden("next", here),
+                    hidden("next", here, "logout-next"),
                     html.Button(
                         [html.I(className="bi bi-box-arrow-right me-1"), t("auth.logout", lang)],
                         type="submit",

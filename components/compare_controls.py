@@ -55,7 +55,7 @@ def create_compare_controls(
                         max=hi,
                         step=1,
                         value=list(years),
-                        marks={lo: str(lo), hi: str(hi)},
+                        marks=year_marks(lo, hi),
                         tooltip={"placement": "bottom", "always_visible": False},
                     ),
                 ],
@@ -96,3 +96,8 @@ def create_measure_controls(lang: str, measure: str, log: bool) -> dbc.Row:
         ],
         className="mb-3 g-3",
     )
+
+
+def year_marks(lo: int, hi: int) -> dict[int, str]:
+    """The years' slider names its two ends."""
+    return {lo: str(lo), hi: str(hi)}

@@ -43,6 +43,7 @@ class MapView:
     geojson: dict  # store.queries_map.boundaries(level): read it, never change it
     moved_from: int | None = None  # the end year asked for, when it had no figure at all
     off_map: list[str] = field(default_factory=list)  # names of chosen regions not drawn
+    geojson_url: str | None = None  # the browser reads the boundaries there (serve.geo)
 
 
 @dataclass
@@ -120,6 +121,7 @@ def map_figure(data: CompareData, texts: MapTexts | None = None) -> Figure:
         source_line=texts.source_line,
         note=texts.figure_note,
         highlight=data.region_codes,
+        geojson_url=view.geojson_url,
     )
 
 

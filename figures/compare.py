@@ -305,6 +305,7 @@ def map_chart(
     source_line: str,
     note: str = "",
     highlight: Collection[str] = (),
+    geojson_url: str | None = None,
 ) -> Figure:
     """The 地图 tab: every region of a map level coloured by its figure in ``measure``, the
     regions chosen outlined and named (``figures.map.choropleth_figure``).
@@ -328,4 +329,5 @@ def map_chart(
         unit=unit,
         highlight=highlight,
         grey_note=map_grey_note(df, measure, lang),
+        geojson_url=geojson_url,
     )

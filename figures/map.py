@@ -165,6 +165,7 @@ def _traces(
     values: pd.Series,  # the class of each region shown
     hovers: pd.Series,  # the hover of each region, shown or grey
     no_figure: str,
+    geojson_url: str | None = None,
 ) -> list[dict]:
     """A grey trace for the regions without a figure, a coloured one for the others."""
     common = {
@@ -179,7 +180,7 @@ def _traces(
     if not missing.empty:
         traces.append(
             {
-                "geojson": subset(geojson, missing["entity_code"]),
+                "geojson": geojson_url or subset(geojson, missing["entity_code"]),
                 "locations": missing["entity_code"].tolist(),
                 "z": [0] * len(missing),
                 "customdata": [[c] for c in missing["entity_code"]],
@@ -193,7 +194,7 @@ def _traces(
     if not shown.empty:
         traces.append(
             {
-                "geojson": subset(geojson, shown["entity_code"]),
+                "geojson": geojson_url or subset(geojson, shown["entity_code"]),
                 "locations": shown["entity_code"].tolist(),
                 "z": values[shown.index].tolist(),
                 "customdata": [[c] for c in shown["entity_code"]],
@@ -206,7 +207,13 @@ def _traces(
 
 
 def _highlights(
-    chosen: pd.DataFrame, geojson: Mapping, hovers: pd.Series, *, geo: str, labels: bool
+    chosen: pd.DataFrame,
+    geojson: Mapping,
+    hovers: pd.Series,
+    *,
+    geo: str,
+    labels: bool,
+    geojson_url: str | None = None,
 ) -> list[dict]:
     """Outlines (and names) of the regions ``chosen``, drawn over the colours; their hover is
     the region's own, and a click on them carries the region's code as every trace's does."""
@@ -215,7 +222,7 @@ def _highlights(
     traces = [
         {
             "type": "choropleth",
-            "geojson": subset(geojson, chosen["entity_code"]),
+            "geojson": geojson_url or subset(geojson, chosen["entity_code"]),
             "featureidkey": "id",
             "locations": chosen["entity_code"].tolist(),
             "z": [0] * len(chosen),
@@ -262,12 +269,15 @@ def choropleth_figure(
     unit: MeasureUnit | None = None,
     highlight: Collection[str] = (),
     grey_note: str | None = None,
+    geojson_url: str | None = None,
 ) -> dict:
     """``choropleth`` as a plain figure dict (``figures.plain``), with three more options:
 
     ``unit``: how values are shown and classed (default: the indicator's display unit);
     ``highlight``: codes of regions to outline and name; ``grey_note``: what the footer says of
-    the grey regions (default: ``missing_note``). An optional ``hover`` column of ``df`` gives
+    the grey regions (default: ``missing_note``); ``geojson_url``: where the browser reads
+    ``geojson`` (``serve.geo``), named by every trace instead of carrying its boundaries (a
+    figure for the page; exports carry them). An optional ``hover`` column of ``df`` gives
     each region's hover text (default: name, figure, period, as written, source).
     """
     df = df.reset_index(drop=True)
@@ -309,6 +319,7 @@ def choropleth_figure(
         values=classes,
         hovers=hovers,
         no_figure=no_figure,
+        geojson_url=geojson_url,
     )
     inset = in_inset(geojson)
     in_box = df["entity_code"].isin(inset)
@@ -322,13 +333,21 @@ def choropleth_figure(
         values=classes,
         hovers=hovers,
         no_figure=no_figure,
+        geojson_url=geojson_url,
     )
     chosen = df[df["entity_code"].isin(set(highlight))]
     traces = [
         *main,
-        *_highlights(chosen, geojson, hovers, geo="geo", labels=True),
+        *_highlights(chosen, geojson, hovers, geo="geo", labels=True, geojson_url=geojson_url),
         *small,
-        *_highlights(chosen[in_box[chosen.index]], geojson, hovers, geo="geo2", labels=False),
+        *_highlights(
+            chosen[in_box[chosen.index]],
+            geojson,
+            hovers,
+            geo="geo2",
+            labels=False,
+            geojson_url=geojson_url,
+        ),
     ]
     quantiles = "" if single else t("map.classes_note", lang, count=len(bounds) - 1)
     grey = missing_note(list(missing["name"]), lang) if grey_note is None else grey_note
@@ -381,6 +400,7 @@ def choropleth(
     subtitle: str,
     source_line: str,
     note: str = "",
+    geojson_url: str | None = None,
 ) -> go.Figure:
     """Regions coloured by their figure; regions without one grey, with a note saying so.
 
@@ -399,5 +419,6 @@ def choropleth(
             subtitle=subtitle,
             source_line=source_line,
             note=note,
+            geojson_url=geojson_url,
         )
     )

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import functools
+import logging
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import NamedTuple
 from urllib.parse import parse_qsl
 
 import dash
@@ -13,15 +17,20 @@ from dash.exceptions import PreventUpdate
 from sqlalchemy import Engine
 
 from analysis.normalise import MEASURES, NotComparable, check_measure, measure_unit, normalise
-from components.alerts import create_alert, guarded
-from components.compare_controls import create_compare_controls, create_measure_controls
+from components.alerts import create_alert, create_error_alert, guarded
+from components.compare_controls import (
+    create_compare_controls,
+    create_measure_controls,
+    year_marks,
+)
 from components.compare_view import TABS, CompareData, MapView, create_results, measure_name
 from components.export_menu import compare_charts, create_export_menu
-from components.shell import create_page
+from components.shell import SHOWN_FRAME, already_shown, create_page, same_frame
 from components.urls import parse_int, parse_rev, search, split_list
 from figures.format import display_unit
 from figures.geometry import packed
 from i18n import norm_lang, pick, t
+from serve.geo import boundaries_url
 from store import queries, queries_compare
 from store.db import get_engine
 from store.queries_map import LEVELS as MAP_LEVELS
@@ -35,31 +44,38 @@ dash.register_page(
 DEFAULT_INDICATOR = "resident_population"
 DEFAULT_REGIONS = ["370400", "120000", "320400", "420100"]
 LEVELS = ("province", "city", "county")  # ranked among peers; the nation has none
+RESULTS = "compare-results"  # under the controls: what ``show_view`` draws again
+logger = logging.getLogger(__name__)
 
 
-@guarded
-def layout(
-    lang: str = "zh",
-    indicator: str | None = None,
-    regions: str | None = None,
-    start: str | None = None,
-    end: str | None = None,
-    measure: str | None = None,
-    scale: str | None = None,
-    tab: str | None = None,
-    rev: str | None = None,
-    **_: str,
-) -> html.Div:
-    lang = norm_lang(lang)
-    as_of = parse_rev(rev)
-    engine = get_engine()
-    catalogue = queries_compare.catalogue(engine)
-    code = indicator or DEFAULT_INDICATOR
-    wanted = split_list(regions) or DEFAULT_REGIONS
+class View(NamedTuple):  # (a dataclass cannot be made in a module Dash Pages imports)
+    """A URL's view of 地区对比, read and completed with defaults."""
+
+    lang: str
+    as_of: int | None
+    code: str
+    region_codes: list[str]
+    measure: str  # as the URL says: checked against the indicator when drawn
+    log: bool
+    tab: str
+    bounds: tuple[int, int]  # the indicator's years with a figure: the slider's ends
+    years: tuple[int, int]  # the years chosen
+    params: dict[str, object]  # the view's URL parameters, normalised
+
+
+def read_view(engine: Engine, query: Mapping[str, str | None]) -> View:
+    """The view a URL query (``?indicator=…&regions=…``) asks for."""
+    lang = norm_lang(query.get("lang"))
+    as_of = parse_rev(query.get("rev"))
+    code = query.get("indicator") or DEFAULT_INDICATOR
+    wanted = split_list(query.get("regions")) or DEFAULT_REGIONS
     region_codes = queries_compare.resolve_regions(engine, wanted)
+    measure = query.get("measure") or "absolute"
     measure = measure if measure in MEASURES else "absolute"
-    log = scale == "log"
+    log = query.get("scale") == "log"
+    tab = query.get("tab") or "line"
     tab = tab if tab in TABS else "line"
+    start, end = query.get("start"), query.get("end")
     params = {
         "indicator": code,
         "regions": region_codes,
@@ -70,37 +86,70 @@ def layout(
         "tab": None if tab == "line" else tab,
         "rev": as_of,
     }
-    bounds = queries.year_bounds(engine, code, as_of) if code in catalogue.index else None
-    lo, hi = bounds or (2010, 2030)
-    y0, y1 = parse_int(start) or lo, parse_int(end) or hi
-    controls = _controls(engine, lang, catalogue, as_of, code, region_codes, (lo, hi), (y0, y1))
-    measure_controls = create_measure_controls(lang, measure, log)
-    title = t("compare.title", lang)
-    page = functools.partial(create_page, lang, PATH, params, title, controls, measure_controls)
+    known = code in queries_compare.catalogue(engine).index
+    bounds = (queries.year_bounds(engine, code, as_of) if known else None) or (2010, 2030)
+    years = (parse_int(start) or bounds[0], parse_int(end) or bounds[1])
+    return View(lang, as_of, code, region_codes, measure, log, tab, bounds, years, params)
+
+
+@guarded
+def layout(
+    lang: str = "zh",
+    rev: str | None = None,
+    frame_: object = None,
+    **query: str,
+) -> object:
+    """The whole page for a URL; ``dash.no_update`` when the page is on screen already and
+    only its view changed: ``show_view`` redraws the results then (``frame_``: the frame shown,
+    see ``components.shell.already_shown``)."""
+    if already_shown(frame_, PATH, norm_lang(lang), parse_rev(rev)):
+        return dash.no_update
+    engine = get_engine()
+    view = read_view(engine, {**query, "lang": lang, "rev": rev})
+    controls = _controls(engine, view)
+    measure_controls = create_measure_controls(view.lang, view.measure, view.log)
+    return create_page(
+        view.lang,
+        PATH,
+        view.params,
+        t("compare.title", view.lang),
+        controls,
+        measure_controls,
+        html.Div(create_view(engine, view), id=RESULTS),
+    )
+
+
+@guarded
+def create_view(engine: Engine, view: View) -> list:
+    """What the view shows under its controls: notes, the export menu, the tabs."""
+    lang, code = view.lang, view.code
+    catalogue = queries_compare.catalogue(engine)
     if code not in catalogue.index:
-        return page(create_alert(t("common.unknown_indicator", lang, indicator=code)))
+        return [create_alert(t("common.unknown_indicator", lang, indicator=code))]
     ind = catalogue.loc[code]
     name = pick(lang, ind["name_zh"], ind["name_en"])
-    alerts = []
+    alerts, measure = [], view.measure
     try:
         check_measure(measure, ind)
     except NotComparable as exc:
         alerts.append(create_alert(_not_comparable(measure, name, exc, lang), color="warning"))
         measure = "absolute"
-    df = queries_compare.series(engine, code, region_codes, y0, y1, as_of)
+    y0, y1 = view.years
+    df = queries_compare.series(engine, code, view.region_codes, y0, y1, view.as_of)
     if df.empty:
-        return page(
-            *alerts,
-            create_alert(
-                t("compare.no_data", lang, indicator=name, start=y0, end=y1), color="info"
-            ),
-        )
-    data = compare_data(engine, df, ind, measure, region_codes, (y0, y1), lang, as_of, log, tab)
-    return page(
+        message = t("compare.no_data", lang, indicator=name, start=y0, end=y1)
+        return [*alerts, create_alert(message, color="info")]
+    data = compare_data(
+        engine, df, ind, measure, view.region_codes, view.years, lang, view.as_of, view.log,
+        view.tab,
+    )  # fmt: skip
+    if data.map_view is not None:  # the browser reads the boundaries once, from the app
+        data.map_view = replace(data.map_view, geojson_url=boundaries_url(data.map_view.level))
+    return [
         *alerts,
-        create_export_menu(PATH, params, lang, compare_charts(tab, lang)),
+        create_export_menu(PATH, view.params, lang, compare_charts(view.tab, lang)),
         *create_results(data),
-    )
+    ]
 
 
 def compare_data(
@@ -244,21 +293,81 @@ def _not_comparable(measure: str, indicator: str, exc: NotComparable, lang: str)
     )
 
 
-def _controls(
-    engine: Engine,
-    lang: str,
-    catalogue: pd.DataFrame,
-    as_of: int | None,
-    code: str,
-    region_codes: list[str],
-    bounds: tuple[int, int],
-    years: tuple[int, int],
-) -> dbc.Row:
-    available = set(queries.indicators_with_region_data(engine, as_of))
+def _controls(engine: Engine, view: View) -> dbc.Row:
+    catalogue = queries_compare.catalogue(engine)
+    available = set(queries.indicators_with_region_data(engine, view.as_of))
     names = zip(catalogue.index, catalogue["name_zh"], catalogue["name_en"])
+    lang = view.lang
     options = [{"label": pick(lang, z, e), "value": c} for c, z, e in names if c in available]
     regions = queries.region_options(engine, lang)
-    return create_compare_controls(lang, options, code, regions, region_codes, bounds, years)
+    return create_compare_controls(
+        lang, options, view.code, regions, view.region_codes, view.bounds, view.years
+    )
+
+
+CONTROLS = (
+    ("compare-indicator", "value"),
+    ("compare-regions", "value"),
+    ("compare-years", "min"),
+    ("compare-years", "max"),
+    ("compare-years", "marks"),
+    ("compare-years", "value"),
+    ("compare-measure", "value"),
+    ("compare-log", "value"),
+)
+
+
+def control_values(view: View) -> tuple:
+    """What the controls say for ``view``, in the order of ``CONTROLS``."""
+    (lo, hi), (y0, y1) = view.bounds, view.years
+    return (
+        view.code,
+        view.region_codes,
+        lo,
+        hi,
+        year_marks(lo, hi),
+        [y0, y1],
+        view.measure,
+        view.log,
+    )
+
+
+@callback(
+    Output(RESULTS, "children"),
+    *(Output(c, p, allow_duplicate=True) for c, p in CONTROLS),
+    Input("_pages_location", "search"),
+    State("_pages_location", "pathname"),
+    State(SHOWN_FRAME, "data"),
+    *(State(c, p) for c, p in CONTROLS),
+    prevent_initial_call=True,
+)
+def show_view(search_text: str | None, pathname: str | None, shown: object, *current: object):  # type: ignore[no-untyped-def]
+    """The results for the URL, when only the view changed on the page shown (the router
+    draws the whole page otherwise); the controls follow the URL (back and forward), each
+    left as it is when it says so already (no callback set off for nothing)."""
+    query = _query(search_text)
+    lang, as_of = norm_lang(query.get("lang")), parse_rev(query.get("rev"))
+    if pathname != PATH or not same_frame(shown, PATH, lang, as_of):
+        raise PreventUpdate
+    engine = get_engine()
+    try:
+        view = read_view(engine, query)
+    except Exception as exc:  # the results say what went wrong; the controls stay
+        logger.exception("compare: reading the view failed")
+        alert = create_error_alert(f"{type(exc).__name__}: {str(exc)[:200]}", lang)
+        return alert, *(dash.no_update for _ in CONTROLS)
+    wanted = control_values(view)
+    controls = [
+        dash.no_update if _same(new, old) else new for new, old in zip(wanted, current, strict=True)
+    ]
+    return create_view(engine, view), *controls
+
+
+def _same(new: object, old: object) -> bool:
+    """Control values alike once through JSON (slider marks' keys become strings)."""
+    if isinstance(new, dict) and isinstance(old, dict):
+        return {str(k): v for k, v in new.items()} == {str(k): v for k, v in old.items()}
+    return new == old
 
 
 @callback(

@@ -18,6 +18,7 @@ from components.urls import href, parse_int, parse_rev, search
 from figures.format import display_unit, format_quantity
 from figures.map import PROJECTED, choropleth, missing_note
 from i18n import norm_lang, pick, t
+from serve.geo import boundaries_url
 from store import queries
 from store.db import get_engine
 from store.periods import parse_period
@@ -173,9 +174,15 @@ def _controls(
 
 
 def map_chart(
-    df: pd.DataFrame, ind: pd.Series, lang: str, level: str, year: int
+    df: pd.DataFrame,
+    ind: pd.Series,
+    lang: str,
+    level: str,
+    year: int,
+    geojson_url: str | None = None,
 ) -> tuple[go.Figure, str, list[str]]:
-    """The choropleth of ``df``, its source line and its notes (the page and exports draw it)."""
+    """The choropleth of ``df``, its source line and its notes (the page and exports draw it;
+    the page names the boundaries by ``geojson_url``, for the browser to read once)."""
     _, unit = display_unit(ind, lang)
     name = pick(lang, ind["name_zh"], ind["name_en"])
     shown = df[df["value"].notna()]
@@ -201,12 +208,13 @@ def map_chart(
         subtitle=t("map.subtitle", lang, year=year, level=t(f"map.level_name.{level}", lang)),
         source_line=source_line,
         note=" ".join(notes),
+        geojson_url=geojson_url,
     )
     return figure, source_line, notes
 
 
 def _results(df: pd.DataFrame, ind: pd.Series, lang: str, level: str, year: int) -> list[object]:
-    figure, source_line, notes = map_chart(df, ind, lang, level, year)
+    figure, source_line, notes = map_chart(df, ind, lang, level, year, boundaries_url(level))
     shown = df[df["value"].notna()]
     gaps = df[df["value"].isna()]
     missing = [pick(lang, z, e) for z, e in zip(gaps["name_zh"], gaps["name_en"])]

@@ -11,7 +11,7 @@ import functools
 import pandas as pd
 from sqlalchemy import Engine, Row, Select, select
 
-from analysis.normalise import MEASURES, NATION
+from analysis.normalise import MEASURES, NATION, DenominatorIndex, denominator_index
 from store.cache import per_revision
 from store.models import Observation, Region, Source
 from store.periods import parse_period
@@ -128,6 +128,21 @@ def denominators(
     each region's province (or of the nation) with ``for_code`` naming the region divided.
     Columns ``DENOMINATOR_COLUMNS`` (and ``for_code``); None for measures without a denominator.
     """
+    rows = denominator_rows(engine, measure, indicator_code, region_codes, as_of)
+    if rows is None or (not rows and MEASURES.get(measure) in {"province", "nation"}):
+        return None
+    return _frame_of(rows, [*DENOMINATOR_COLUMNS, "for_code"], plain=True)
+
+
+def denominator_rows(
+    engine: Engine,
+    measure: str,
+    indicator_code: str,
+    region_codes: list[str],
+    as_of: int | None = None,
+) -> list[tuple] | None:
+    """``denominators`` as plain tuples (``DENOMINATOR_COLUMNS`` and ``for_code``, the region
+    each divides): what a ranking or a map of hundreds of regions indexes without a frame."""
     kind = MEASURES.get(measure)
     if kind is None or not region_codes:
         return None
@@ -140,15 +155,18 @@ def denominators(
         found: dict[str, list] = {}
         for row in _latest_figures(engine, indicator_code, wanted, as_of):
             found.setdefault(row[0], []).append(row)
-        rows = [
+        return [
             (*row, code)
             for code, parent in targets.items()
             if parent and parent != code
             for row in found.get(parent, [])
         ]
-        return _frame_of(rows, [*DENOMINATOR_COLUMNS, "for_code"], plain=True) if rows else None
-    rows = _latest_figures(engine, kind, region_codes, as_of)
-    return _frame_of(rows, DENOMINATOR_COLUMNS, plain=True)
+    return [(*row, row[0]) for row in _latest_figures(engine, kind, region_codes, as_of)]
+
+
+def index_of(rows: list[tuple] | None) -> DenominatorIndex:
+    """``denominator_rows`` indexed for ``analysis.normalise.normalise``."""
+    return denominator_index((r[7], r[0], r[1], r[3], r[4]) for r in rows or ())
 
 
 def _latest_figures(
@@ -284,7 +302,8 @@ def _ranking(
         df = both[both["year"] == year]
     else:
         codes = sorted(df["entity_code"])
-        df = normalise(df, measure, denominators(engine, measure, indicator_code, codes, as_of))
+        rows = denominator_rows(engine, measure, indicator_code, codes, as_of)
+        df = normalise(df, measure, index_of(rows) if rows is not None else None)
     return rank(df)
 
 
@@ -339,12 +358,9 @@ def _map_measure(
         out["denominator_source_en"] = [e if u else None for (_, e), u in zip(found, used)]
         return out
     have = df.loc[df["value"].notna(), "entity_code"].tolist()
-    den = denominators(engine, measure, indicator_code, have, as_of)
-    out = normalise(df, measure, den)
-    sources: dict[tuple[str, int], tuple[str, str]] = {}
-    if den is not None and not den.empty:
-        columns = ["entity_code", "year", "source_title_zh", "source_title_en"]
-        sources = {(c, y): (z, e) for c, y, z, e in zip(*(den[c].tolist() for c in columns))}
+    rows = denominator_rows(engine, measure, indicator_code, have, as_of)
+    out = normalise(df, measure, index_of(rows) if rows is not None else None)
+    sources = {(r[0], r[1]): (r[5], r[6]) for r in rows or ()}
     keys = [
         (c, int(y)) if c is not None and pd.notna(y) else None
         for c, y in zip(out["denominator_code"].tolist(), out["denominator_year"].tolist())

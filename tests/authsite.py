@@ -148,6 +148,8 @@ def render(site: Site, session: requests.Session, path: str, search: str = "") -
             {"id": "_pages_location", "property": "pathname", "value": path},
             {"id": "_pages_location", "property": "search", "value": search},
         ],
+        # what the router knows of the page on screen (components.shell): none yet
+        "state": [{"id": "shown-frame", "property": "data", "value": None}],
         "changedPropIds": ["_pages_location.pathname", "_pages_location.search"],
     }
     response = session.post(site.url + "/_dash-update-component", json=body)

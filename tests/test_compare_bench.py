@@ -24,7 +24,9 @@ def test_benchmark_prints_each_tab_against_its_sql(tmp_path: Path) -> None:
     lines = done.stdout.strip().splitlines()
     assert lines[0].startswith("compare: ") and "observations" in lines[0]
     pattern = (
-        r"  (line|rank|map) +view +[\d.]+ ms \| bare SQL +[\d.]+ ms \| ratio +[\d.]+ "
-        r"\(target ≤ 1\.5\) (PASS|MISS) \| warm +[\d.]+ ms \| the view sent \d+ statements"
+        r"  (line|rank|map) +view +[\d.]+ ms \| SQL aggregate +[\d.]+ ms \| ratio +[\d.]+ "
+        r"\(target ≤ 1\.5\) (PASS|MISS) \| rows read +[\d.]+ ms \(ratio +[\d.]+\) \| "
+        r"warm +[\d.]+ ms \| the view sent \d+ statements"
     )
-    assert [re.match(pattern, line).group(1) for line in lines[1:]] == ["line", "rank", "map"]
+    assert [re.match(pattern, line).group(1) for line in lines[1:4]] == ["line", "rank", "map"]
+    assert re.match(r"  Dash's floor: .* [\d.]+ ms$", lines[4])

@@ -197,3 +197,57 @@ def test_phone_map_tab_has_no_horizontal_scroll(browser, live_server):
     # not full_page: that stretches the viewport and plotly redraws while it is captured
     _shot(pg, "phone-compare-map")
     context.close()
+
+
+def test_a_view_change_redraws_the_results_only_and_links_follow(page, live_server):  # noqa: F811
+    """Controls, tabs and back/forward change only the results: the router leaves the page
+    (navbar, controls and their option lists) as it is, the links that carry the view follow
+    the URL, and back puts the controls as they were."""
+    responses: list = []
+
+    def record(response) -> None:  # type: ignore[no-untyped-def]
+        responses.append(response)
+
+    page.goto(live_server.url + "/compare?indicator=pev_sales&regions=370400")
+    page.locator("#compare-line .main-svg").first.wait_for(timeout=30000)
+    page.wait_for_timeout(1000)  # the controls' first callbacks have run
+    page.evaluate("() => { document.getElementById('compare-years').dataset.kept = 'yes'; }")
+    page.on("response", record)
+    page.locator("#compare-measure").click()
+    page.get_by_role("option", name="同比增速").click()
+    page.wait_for_url("**measure=yoy**", timeout=30000)
+    page.wait_for_function(
+        "() => document.querySelector('#compare-line')?.innerText.includes('+66.9%')",
+        timeout=30000,
+    )
+    # the controls are the same elements: nothing drew the page again
+    answers = [r.text() for r in responses if r.status == 200 and "_dash-update" in r.url]
+    assert page.evaluate("() => document.getElementById('compare-years').dataset.kept") == "yes"
+    assert not any('"_pages_content"' in a for a in answers), "the router drew the page again"
+    assert any('"compare-results"' in a for a in answers), "no results callback"
+    switch = page.get_attribute("#lang-switch", "href") or ""
+    assert "measure=yoy" in switch and "lang=en" in switch
+    login = page.get_attribute("#nav-login", "href") or ""
+    assert "measure%3Dyoy" in login  # the way back after signing in is this view
+    # back: the results and the measure control as they were, still without a new page
+    page.go_back()
+    page.wait_for_function(
+        "() => document.querySelector('#compare-line')?.innerText.includes('万辆')",
+        timeout=30000,
+    )
+    page.wait_for_function(
+        "() => document.querySelector('#compare-measure')?.innerText.includes('绝对值')",
+        timeout=30000,
+    )
+    assert page.evaluate("() => document.getElementById('compare-years').dataset.kept") == "yes"
+    assert "measure" not in (page.get_attribute("#lang-switch", "href") or "")
+    # the language switch draws the whole page, in English, with the view kept
+    page.locator("#lang-switch").click()
+    page.wait_for_url("**lang=en**", timeout=30000)
+    page.wait_for_function(
+        "() => document.querySelector('#page-title')?.innerText.includes('Compare')",
+        timeout=30000,
+    )
+    assert "regions=370400" in page.url
+    assert page.evaluate("() => document.getElementById('compare-years').dataset.kept") is None
+    _assert_offline_and_clean(page, live_server)
