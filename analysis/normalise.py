@@ -199,22 +199,30 @@ def substitutions(df: pd.DataFrame) -> list[tuple[int, list[int]]]:
     """(denominator year, [figure years]) wherever a denominator came from another year."""
     if "denominator_year" not in df.columns or df.empty:
         return []
-    other = df[df["denominator_year"].notna() & (df["denominator_year"] != df["year"])]
-    return [
-        (int(dy), sorted({int(y) for y in group["year"]}))
-        for dy, group in other.groupby("denominator_year", sort=True)
-    ]
+    found: dict[int, set[int]] = {}
+    for year, used in zip(df["year"].tolist(), df["denominator_year"].tolist()):
+        if used is None or used is pd.NA or used != used or int(used) == int(year):
+            continue
+        found.setdefault(int(used), set()).add(int(year))
+    return [(used, sorted(years)) for used, years in sorted(found.items())]
 
 
 def gaps(df: pd.DataFrame, label: str = "name") -> list[tuple[str, list[int]]]:
     """(``label`` of a region, [years]) for the years without a figure between a region's first
-    and last figure: where its line breaks."""
+    and last figure: where its line breaks. Plain loops: a comparison has a few dozen rows."""
+    years: dict[object, set[int]] = {}
+    labels: dict[object, object] = {}
+    columns = (df[c].tolist() for c in ("entity_code", "year", "value", label))
+    for code, year, value, name in zip(*columns):
+        if value is None or value != value:  # None or NaN: no figure
+            continue
+        years.setdefault(code, set()).add(int(year))
+        labels.setdefault(code, name)
     found = []
-    for _, g in df.dropna(subset=["value"]).groupby("entity_code", sort=False):
-        years = {int(y) for y in g["year"]}
-        holes = [y for y in range(min(years), max(years) + 1) if y not in years]
+    for code, have in years.items():
+        holes = [y for y in range(min(have), max(have) + 1) if y not in have]
         if holes:
-            found.append((str(g[label].iloc[0]), holes))
+            found.append((str(labels[code]), holes))
     return found
 
 

@@ -175,8 +175,8 @@ def compare_data(
         series = normalise(pd.concat([before, df], ignore_index=True), "yoy")
         series = series[series["year"] >= years[0]].reset_index(drop=True)
     else:
-        den = queries_compare.denominators(engine, measure, code, region_codes, as_of)
-        series = normalise(df, measure, den)
+        den = queries_compare.denominator_rows(engine, measure, code, region_codes, as_of)
+        series = normalise(df, measure, queries_compare.index_of(den) if den is not None else None)
     factor, unit = display_unit(ind, lang)
     if measure in {"per_capita", "per_area"} and factor != 1:  # 辆/万人, not 0.012 万辆/万人
         factor, unit = 1.0, t(f"compare.base_units.{ind['unit']}", lang)
@@ -265,22 +265,17 @@ def packed_boundaries(level: str) -> dict:
     return packed(boundaries(level))
 
 
-def _denominator_sources(series: pd.DataFrame, den: pd.DataFrame | None) -> list[tuple[str, str]]:
-    """Sources of the denominators the series was divided by (only those used)."""
-    if den is None or den.empty or "source_title_zh" not in den.columns:
+def _denominator_sources(series: pd.DataFrame, den: list[tuple] | None) -> list[tuple[str, str]]:
+    """Sources of the denominators the series was divided by (only those used); ``den``:
+    ``store.queries_compare.denominator_rows``."""
+    if not den:
         return []
     used = {
         (str(c), int(y))
         for c, y in zip(series["denominator_code"], series["denominator_year"])
         if c is not None and pd.notna(y)
     }
-    return [
-        (z, e)
-        for c, y, z, e in zip(
-            den["entity_code"], den["year"], den["source_title_zh"], den["source_title_en"]
-        )
-        if (str(c), int(y)) in used
-    ]
+    return [(row[5], row[6]) for row in den if (str(row[0]), int(row[1])) in used]
 
 
 def _not_comparable(measure: str, indicator: str, exc: NotComparable, lang: str) -> str:

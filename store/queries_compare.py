@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, Row, Select, select
 
@@ -98,16 +99,25 @@ def _latest(engine: Engine, stmt: Select) -> list[Row]:
     return list(latest.values())
 
 
-def _frame_of(rows: list, columns: list[str], *, plain: bool = False) -> pd.DataFrame:
-    """A frame of ``rows``; ``plain``: texts as Python objects rather than pandas strings, which
-    ``normalise`` reads row by row several times faster (a denominator for every region)."""
-    data = dict(zip(columns, map(list, zip(*rows)))) if rows else {c: [] for c in columns}
-    if plain:
-        data = {
-            c: v if c in {"year", "value"} else pd.Series(v, dtype=object) for c, v in data.items()
-        }
-    frame = pd.DataFrame(data, columns=columns)
-    return frame.astype({"value": float}) if rows else frame
+def _frame_of(rows: list, columns: list[str], *, plain: bool = True) -> pd.DataFrame:
+    """A frame of ``rows``: ``value`` as floats (None → NaN), ``year`` as whole numbers, texts
+    as Python objects. Built from numpy arrays without copying: several times faster than
+    letting pandas infer each column, for the few dozen to few thousand rows read here, and
+    ``normalise`` reads object columns row by row faster than pandas strings. (``plain`` is
+    kept for callers that asked for it; every frame is plain now.)"""
+    if not rows:
+        return pd.DataFrame({c: [] for c in columns}, columns=columns)
+    data: dict[str, np.ndarray] = {}
+    for name, values in zip(columns, zip(*rows)):
+        if name == "value":
+            data[name] = np.array(values, dtype=float)
+        elif name == "year" and None not in values:
+            data[name] = np.array(values, dtype=np.int64)
+        else:
+            column = np.empty(len(values), dtype=object)
+            column[:] = values
+            data[name] = column
+    return pd.DataFrame(data, columns=columns, copy=False)
 
 
 @functools.lru_cache(maxsize=4096)
