@@ -29,6 +29,9 @@ HIGHLIGHT_COLOR = "#d9822b"  # the outline of a region chosen (地区对比), th
 # light to dark blue, as the other charts' first colour (#1f5fa8): one colour a class
 CLASS_COLORS = ["#eef4fb", "#bcd3ec", "#7fa9d8", "#3f78bd", "#123f77"]
 CLASSES = len(CLASS_COLORS)  # 分级设色: quintiles, as statistical atlases colour regions
+# below zero (a fall: 同比 −12%), light to dark orange away from zero: a diverging scale, so
+# that a fall never shares the pale blue of a small rise
+NEGATIVE_COLORS = ["#fde4cf", "#f6b07e", "#e0722f", "#a8420f"]
 PROJECTED = {"projection", "target"}
 MISSING_NAMES = 6  # a note names at most this many regions without a figure, then counts them
 INSET_DOMAIN = {"x": [0.86, 1.0], "y": [0.0, 0.3]}
@@ -100,23 +103,56 @@ def classify(values: np.ndarray) -> tuple[np.ndarray, list[float], bool]:
     Up to ``CLASSES`` distinct values: one class each (bounds = the values). More: quantile
     classes with about as many regions each; class i holds bounds[i] <= v < bounds[i + 1], the
     last one its upper bound too. Figures are often skewed (a few large cities): quantiles
-    keep the other regions apart instead of painting them all the palest colour.
+    keep the other regions apart instead of painting them all the palest colour. Values on
+    both sides of zero (同比) are classed on each side apart, 0 a bound between them, so that
+    no class holds both a fall and a rise.
     """
     distinct = np.unique(values)
     if len(distinct) <= CLASSES:
         return np.searchsorted(distinct, values), [float(v) for v in distinct], True
-    quantiles = np.quantile(values, np.linspace(0, 1, CLASSES + 1))
-    # 12 significant digits: 3.0000000000000004 is 3, so a figure of 3 opens the class of 3
-    bounds = np.unique([float(f"{q:.12g}") for q in quantiles])
-    index = np.searchsorted(bounds[1:-1], values, side="right")
-    return index, [float(v) for v in bounds], False
+    below = values[values < 0]
+    if 0 < len(below) < len(values):
+        share = round(CLASSES * len(below) / len(values))
+        low = min(max(share, 1), CLASSES - 1, len(NEGATIVE_COLORS))
+        bounds = [
+            *_quantiles(below, low)[:-1],
+            0.0,
+            *_quantiles(values[values >= 0], CLASSES - low)[1:],
+        ]
+        bounds = sorted(set(bounds))
+    else:
+        bounds = _quantiles(values, CLASSES)
+    edges = np.array(bounds)
+    index = np.searchsorted(edges[1:-1], values, side="right")
+    return index, [float(v) for v in edges], False
 
 
-def class_colors(count: int) -> list[str]:
-    """``count`` colours spread over the scale (a single class: a strong one, not the palest)."""
-    if count == 1:
-        return [CLASS_COLORS[3]]
-    return [CLASS_COLORS[round(i)] for i in np.linspace(0, CLASSES - 1, count)]
+def _quantiles(values: np.ndarray, classes: int) -> list[float]:
+    """The bounds of ``classes`` quantile classes of ``values`` (fewer when values repeat);
+    12 significant digits: 3.0000000000000004 is 3, so a figure of 3 opens the class of 3."""
+    quantiles = np.quantile(values, np.linspace(0, 1, classes + 1))
+    return sorted({float(f"{q:.12g}") for q in quantiles})
+
+
+def class_colors(count: int, below: int = 0) -> list[str]:
+    """``count`` colours spread over the scale (a single class: a strong one, not the palest);
+    the first ``below`` classes lie below zero: orange, darkest for the lowest."""
+    falls = _spread(NEGATIVE_COLORS, below, strong=2)[::-1]
+    return falls + _spread(CLASS_COLORS, count - below, strong=3)
+
+
+def _spread(palette: list[str], count: int, *, strong: int) -> list[str]:
+    """``count`` colours of ``palette`` (light to dark), spread over it; one: ``strong``."""
+    if count <= 1:
+        return [palette[strong]] * count
+    return [palette[round(i)] for i in np.linspace(0, len(palette) - 1, count)]
+
+
+def classes_below_zero(bounds: list[float], single: bool) -> int:
+    """How many classes hold values below zero (each class lies on one side of zero)."""
+    if single:
+        return sum(1 for b in bounds if b < 0)
+    return sum(1 for upper in bounds[1:] if upper <= 0)
 
 
 def tick_label(x: float) -> str:
@@ -130,7 +166,7 @@ def _scale(index: np.ndarray, bounds: list[float], single: bool) -> dict:
     """The trace's colour properties: z = class, steps of colour, ticks at the bounds (the
     unit is in the chart's title)."""
     count = len(bounds) if single else len(bounds) - 1
-    colors = class_colors(count)
+    colors = class_colors(count, classes_below_zero(bounds, single))
     steps = [[(i + edge) / count, c] for i, c in enumerate(colors) for edge in (0, 1)]
     ticks = list(range(count)) if single else [i - 0.5 for i in range(count + 1)]
     return {
@@ -350,6 +386,8 @@ def choropleth_figure(
         ),
     ]
     quantiles = "" if single else t("map.classes_note", lang, count=len(bounds) - 1)
+    if classes_below_zero(bounds, single):
+        quantiles = " ".join(q for q in (quantiles, t("map.diverging_note", lang)) if q)
     grey = missing_note(list(missing["name"]), lang) if grey_note is None else grey_note
     notes = [quantiles, grey, note]
     layout = themed_layout(

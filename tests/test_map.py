@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.normalise import MeasureUnit
 from figures import map as map_figure
 from store import queries
 from store.queries_map import (
@@ -354,6 +355,66 @@ def test_quantile_classes_by_hand() -> None:
         "1,234.5",
         "0",
     ]
+
+
+def test_falls_and_rises_are_classed_apart_at_zero() -> None:
+    # 同比 of ten regions: four falls, six rises; 5 classes → round(5 × 4/10) = 2 below zero
+    values = np.array([-40.0, -30, -20, -10, 5, 10, 15, 20, 25, 30])
+    index, bounds, single = map_figure.classify(values)
+    # falls: halves of −40…−10 (−25 between), then 0; rises: thirds of 5…30 (13.33, 21.67)
+    assert not single and bounds == pytest.approx([-40, -25, 0, 13.3333333333, 21.6666666667, 30])
+    assert list(index) == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
+    assert map_figure.classes_below_zero(bounds, single) == 2
+    colours = map_figure.class_colors(5, below=2)
+    assert colours[:2] == ["#a8420f", "#fde4cf"]  # the lowest falls darkest orange
+    assert colours[2:] == ["#eef4fb", "#7fa9d8", "#123f77"]  # rises: blue, light to dark
+    # a single fall among few distinct figures: one strong orange, no blue for it
+    index, bounds, single = map_figure.classify(np.array([-3.0, 2.0, 8.0]))
+    assert single and map_figure.classes_below_zero(bounds, single) == 1
+    assert map_figure.class_colors(3, below=1) == ["#e0722f", "#eef4fb", "#123f77"]
+    # no figure below zero: the blue scale as before
+    assert map_figure.classes_below_zero([0.0, 1.0, 2.0], False) == 0
+
+
+def test_a_map_of_falls_and_rises_says_so() -> None:
+    codes = [f"3704{i:02d}" for i in range(10)]
+    values = [-40.0, -30, -20, -10, 5, 10, 15, 20, 25, 30]
+    df = pd.DataFrame(
+        {
+            "entity_code": codes,
+            "name_zh": [f"区{i}" for i in range(10)],
+            "name_en": [f"D{i}" for i in range(10)],
+            "value": values,
+            "qualifier": "exact",
+            "status": "reported",
+            "period": "2023",
+            "value_as_written": "",
+            "source_title_zh": "来源",
+            "source_title_en": "Source",
+        }
+    )
+    geojson = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": c,
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[110 + i, 30], [111 + i, 30], [111 + i, 31], [110 + i, 30]]],
+                },
+            }
+            for i, c in enumerate(codes)
+        ],
+    }
+    unit = MeasureUnit(1.0, "%", percent=True)
+    fig = map_figure.choropleth_figure(
+        df, {"code": "x", "unit": "percent"}, "zh", geojson, title="t", subtitle="s",
+        source_line="数据来源：来源", unit=unit,
+    )  # fmt: skip
+    trace = next(tr for tr in fig["data"] if tr.get("showscale") is not False)
+    assert trace["colorbar"]["ticktext"][2] == "0"
+    assert "橙色为负值（下降）" in fig["layout"]["annotations"][-1]["text"]
 
 
 def test_quantile_map_colours_and_legend() -> None:
