@@ -29,8 +29,8 @@ controls' lists (indicators with data, year bounds, region names) stay cached, a
 running server: they do not depend on the view, and the SQL side reads none of them.
 
 It prints per tab the medians, the ratio of the view to the SQL aggregate (target ≤ 1.5) and
-to the rows read, the view with its aggregate cached (``warm``: what a second reader of the
-same ranking or map waits for), and, as a check on the SQL side, how many statements the view
+to the rows read, the view answered from its per-revision cache (``warm``: what a second
+reader of the same view waits for), and, as a check on the SQL side, how many statements the view
 itself sent and how long they take on the cursor. Last, Dash's floor: the router's answer
 alone (``no_update``), the least any callback costs here.
 """
@@ -312,19 +312,27 @@ def check_aggregates(engine, years: tuple[int, int]) -> None:  # type: ignore[no
 
 @contextmanager
 def aggregate_uncached() -> Iterator[None]:
-    """The ranking and the map figures read again on every call, past their per-revision
-    cache (in this process and in any cache the workers share), as after a commit."""
+    """The view worked out again on every call, past every per-revision cache of it (the
+    whole answer, the ranking, the map's figures; in this process and in any cache the
+    workers share), as on the first reader of it after a commit."""
+    from pages import compare as page
     from store import queries_compare
 
-    names = ("_ranking", "_map_measure")
-    kept = {n: getattr(queries_compare, n) for n in names}
+    kept = [
+        (module, name, getattr(module, name))
+        for module, name in (
+            (queries_compare, "_ranking"),
+            (queries_compare, "_map_measure"),
+            (page, "answer"),
+        )
+    ]
     try:
-        for name, cached in kept.items():
-            setattr(queries_compare, name, cached.__wrapped__)
+        for module, name, cached in kept:
+            setattr(module, name, cached.__wrapped__)
         yield
     finally:
-        for name, cached in kept.items():
-            setattr(queries_compare, name, cached)
+        for module, name, cached in kept:
+            setattr(module, name, cached)
 
 
 @contextmanager

@@ -8,8 +8,9 @@
 2. Records what a viewer's browser asks of the app (headless Chromium, once): for each page,
    the page itself, ``/_dash-layout``, ``/_dash-dependencies`` and every callback it posts;
    for 地区对比, the comparison callbacks of several comparisons (indicators, regions,
-   measures). Static files (``/assets``, ``/_dash-component-suites``) are left out: browsers
-   keep them (Dash fingerprints them for long caching) and nginx serves them in production.
+   measures). Static files (``/assets``, ``/_dash-component-suites``, the maps' boundaries
+   ``/geo``) are left out: browsers keep them (Dash fingerprints them for long caching, the
+   boundaries' URL holds their digest) and nginx serves the first two in production.
 3. Runs locust headless: ``--users`` viewers, each loading pages and changing comparisons with
    1–3 s between actions (a person reading a chart), for ``--seconds``.
 4. Prints requests per second, p50/p95/p99 latency and errors, against the target: 50 viewers,
@@ -109,6 +110,10 @@ def start_server(instance: Path, workers: int | None) -> Server:
     raise RuntimeError("the server did not answer within 180 s")
 
 
+# left out of a recording: kept by the browser (fingerprinted or digest-versioned URLs)
+STATIC = ("/assets/", "/_dash-component-suites/", "/_favicon", "/geo/")
+
+
 def record(url: str) -> dict[str, list[dict[str, object]]]:
     """What a browser asks of the app for each page and comparison (static files left out)."""
     from playwright.sync_api import sync_playwright
@@ -124,7 +129,7 @@ def record(url: str) -> dict[str, list[dict[str, object]]]:
                 if not request.url.startswith(url):
                     return
                 target = request.url[len(url) :]
-                if target.startswith(("/assets/", "/_dash-component-suites/", "/_favicon")):
+                if target.startswith(STATIC):
                     return
                 if request.method == "POST" and not target.startswith("/_dash-update-component"):
                     return

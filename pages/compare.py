@@ -25,13 +25,14 @@ from components.compare_controls import (
 )
 from components.compare_view import TABS, CompareData, MapView, create_results, measure_name
 from components.export_menu import compare_charts, create_export_menu
-from components.shell import SHOWN_FRAME, already_shown, create_page, same_frame
+from components.shell import ROUTER_STATE, SHOWN_FRAME, already_shown, create_page, same_frame
 from components.urls import parse_int, parse_rev, search, split_list
 from figures.format import display_unit
 from figures.geometry import packed
 from i18n import norm_lang, pick, t
 from serve.geo import boundaries_url
 from store import queries, queries_compare
+from store.cache import per_revision
 from store.db import get_engine
 from store.queries_map import LEVELS as MAP_LEVELS
 from store.queries_map import boundaries, level_codes, map_years
@@ -105,7 +106,8 @@ def layout(
     if already_shown(frame_, PATH, norm_lang(lang), parse_rev(rev)):
         return dash.no_update
     engine = get_engine()
-    view = read_view(engine, {**query, "lang": lang, "rev": rev})
+    query = {**query, "lang": lang, "rev": rev}
+    view = read_view(engine, query)
     controls = _controls(engine, view)
     measure_controls = create_measure_controls(view.lang, view.measure, view.log)
     return create_page(
@@ -115,12 +117,11 @@ def layout(
         t("compare.title", view.lang),
         controls,
         measure_controls,
-        html.Div(create_view(engine, view), id=RESULTS),
+        html.Div(_cached_results(engine, query), id=RESULTS),
     )
 
 
-@guarded
-def create_view(engine: Engine, view: View) -> list:
+def view_results(engine: Engine, view: View) -> list:
     """What the view shows under its controls: notes, the export menu, the tabs."""
     lang, code = view.lang, view.code
     catalogue = queries_compare.catalogue(engine)
@@ -150,6 +151,29 @@ def create_view(engine: Engine, view: View) -> list:
         create_export_menu(PATH, view.params, lang, compare_charts(view.tab, lang)),
         *create_results(data),
     ]
+
+
+def _answer(engine: Engine, query: tuple[tuple[str, str], ...]) -> tuple[list, tuple]:
+    """The results and the controls' values for a URL's query (``query_key``)."""
+    view = read_view(engine, dict(query))
+    return view_results(engine, view), control_values(view)
+
+
+# Kept until the next revision: a view read again (a shared link opened by many, back and
+# forward, the tab chosen before) costs no query. Only answers are kept, never an error.
+answer = per_revision(_answer, maxsize=64)
+
+
+def query_key(query: Mapping[str, str | None]) -> tuple[tuple[str, str], ...]:
+    """A URL query as the key of its answer: parameters sorted, empty ones and the default
+    language left out, so that ``?lang=zh&indicator=x`` and ``?indicator=x`` are one view."""
+    return tuple(
+        sorted(
+            (k, str(v))
+            for k, v in query.items()
+            if v not in (None, "") and k != ROUTER_STATE and not (k == "lang" and v == "zh")
+        )
+    )
 
 
 def compare_data(
@@ -344,18 +368,21 @@ def show_view(search_text: str | None, pathname: str | None, shown: object, *cur
     lang, as_of = norm_lang(query.get("lang")), parse_rev(query.get("rev"))
     if pathname != PATH or not same_frame(shown, PATH, lang, as_of):
         raise PreventUpdate
-    engine = get_engine()
     try:
-        view = read_view(engine, query)
+        results, wanted = answer(get_engine(), query_key(query))
     except Exception as exc:  # the results say what went wrong; the controls stay
-        logger.exception("compare: reading the view failed")
+        logger.exception("compare: drawing the view failed")
         alert = create_error_alert(f"{type(exc).__name__}: {str(exc)[:200]}", lang)
         return alert, *(dash.no_update for _ in CONTROLS)
-    wanted = control_values(view)
     controls = [
         dash.no_update if _same(new, old) else new for new, old in zip(wanted, current, strict=True)
     ]
-    return create_view(engine, view), *controls
+    return results, *controls
+
+
+@guarded
+def _cached_results(engine: Engine, query: Mapping[str, str | None]) -> list:
+    return answer(engine, query_key(query))[0]
 
 
 def _same(new: object, old: object) -> bool:

@@ -131,7 +131,10 @@ def test_url_with_tab_map_reproduces_the_map(page, live_server):  # noqa: F811
     _wait_names(page, ["枣庄市", "常州市"])  # the regions chosen are outlined and named
     text = _map_text(page)
     assert "电动乘用车销量（辆/万人）" in text and "2023年 · 地市级，每万人" in text
-    assert page.locator("#compare-map path.choroplethlocation").count() >= 367
+    page.wait_for_function(  # the boundaries are read from the app, then drawn
+        "() => document.querySelectorAll('#compare-map path.choroplethlocation').length >= 367",
+        timeout=30000,
+    )
     assert page.locator("#compare-tabs .nav-link.active").inner_text() == "地图"
     assert "人口普查" in page.locator("#compare-source").inner_text()
     assert "点击地图上的地区" in page.locator("#compare-notes").inner_text()

@@ -185,3 +185,50 @@ def test_normalise_with_an_index_is_normalise_with_a_frame(engine) -> None:
         pd.testing.assert_frame_equal(by_frame, by_index)
     index = denominator_index([("a", "p", 2020, 10.0, "exact"), ("a", "p", 2021, None, "x")])
     assert index == {"a": {2020: (10.0, "exact", "p")}}  # a missing value is no denominator
+
+
+# --- answers kept until the next revision --------------------------------------------------------
+
+
+def test_query_key_is_one_view_however_written(compare_page) -> None:  # type: ignore[no-untyped-def]
+    key = compare_page.query_key
+    assert key({"indicator": "x", "lang": "zh", "rev": None, "start": ""}) == (("indicator", "x"),)
+    assert key({"regions": "1,2", "indicator": "x"}) == key({"indicator": "x", "regions": "1,2"})
+    assert key({"indicator": "x", "lang": "en"}) != key({"indicator": "x"})
+    assert key({"indicator": "x", "frame_": {"path": "/compare"}}) == (("indicator", "x"),)
+
+
+def test_a_view_read_again_sends_no_query(compare_page, engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import event
+
+    from store import queries_compare as qc
+
+    sent: list[str] = []
+
+    def record(conn, cursor, statement, *_: object) -> None:  # type: ignore[no-untyped-def]
+        sent.append(statement)
+
+    query = compare_page.query_key(
+        {"indicator": "pev_sales", "regions": "370400,120000", "tab": "rank", "rev": "1"}
+    )
+    first = compare_page.answer(engine, query)
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        again = compare_page.answer(engine, query)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert again[0] is first[0]  # the same results, kept
+    assert [s for s in sent if "max(revision.id)" not in s] == []  # only the revision asked
+    # an error is never kept: the next reader tries again
+    calls = []
+
+    def broken(*args: object) -> None:
+        calls.append(args)
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(qc, "series", broken)
+    other = compare_page.query_key({"indicator": "pev_sales", "regions": "320400", "rev": "1"})
+    for _ in range(2):
+        with pytest.raises(RuntimeError):
+            compare_page.answer(engine, other)
+    assert len(calls) == 2

@@ -54,6 +54,15 @@ def _wait_for_text(page, text: str) -> None:  # type: ignore[no-untyped-def]
     )
 
 
+def _wait_drawn(page, count: int) -> None:  # type: ignore[no-untyped-def]
+    """Until ``count`` regions are drawn: the browser reads the boundaries from the app
+    (``/geo/…``) before plotly draws them, after the title."""
+    page.wait_for_function(
+        f"() => document.querySelectorAll('path.choroplethlocation').length >= {count}",
+        timeout=30000,
+    )
+
+
 def test_a_shared_link_reproduces_the_map_and_back_works(page, live_server) -> None:  # type: ignore[no-untyped-def]
     page.goto(live_server.url + "/map?indicator=resident_population&level=city&year=2010")
     page.locator(GRAPH).first.wait_for(timeout=30000)
@@ -61,7 +70,8 @@ def test_a_shared_link_reproduces_the_map_and_back_works(page, live_server) -> N
     assert "2010年 · 地市级" in _map_text(page)
     assert page.locator("#map-level input[value='city']").is_checked()
     assert page.locator("#page-title").inner_text() == "地图"
-    assert page.locator("path.choroplethlocation").count() >= 367  # every prefecture drawn
+    _wait_drawn(page, 367)  # every prefecture, once the boundaries are read
+
     page.locator("#map-graph").screenshot(path=str(SHOTS / "map-desktop-city.png"))
 
     page.locator("#map-level label", has_text="省级").click()
@@ -107,6 +117,7 @@ def test_a_click_on_a_region_opens_its_comparison(page, live_server) -> None:  #
     page.goto(live_server.url + "/map?indicator=resident_population&level=province&year=2020")
     page.locator(GRAPH).first.wait_for(timeout=30000)
     _wait_for_text(page, "常住人口（万人）")
+    _wait_drawn(page, 31)
     # the middle of 河南省 (410000): a compact province, so its box's centre lies inside it
     box = page.evaluate(
         """() => {
