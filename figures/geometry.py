@@ -140,6 +140,53 @@ def label_point(feature: Mapping) -> tuple[float, float]:
     )
 
 
+# A name's box on the whole-country map, in degrees: a character about 1.4° wide, a line 1.6°
+# high (12 px text; the country is about 520 px across its 62° of longitude on a desktop),
+# 0.3° from its point. A phone's smaller map still crowds names; a desktop's does not.
+CHAR_DEGREES = 1.4
+LINE_DEGREES = 1.6
+GAP_DEGREES = 0.3
+LABEL_POSITIONS = ("top center", "bottom center", "middle right", "middle left")
+
+
+def label_positions(points: list[tuple[float, float]], names: list[str]) -> list[str]:
+    """Where each name is written around its point (plotly's ``textposition``): above it, or,
+    where that would cover a name written already (two neighbouring cities), below it, to its
+    right or to its left; where every place is taken, the one that covers least. Names are
+    placed north first."""
+    placed: list[tuple[float, float, float, float]] = []
+    chosen = [LABEL_POSITIONS[0]] * len(points)
+    for i in sorted(range(len(points)), key=lambda i: -points[i][1]):
+        (x, y), width = points[i], CHAR_DEGREES * max(len(names[i]), 1)
+        boxes = [(p, _label_box(x, y, width, p)) for p in LABEL_POSITIONS]
+        # the first free place, else the least covered (min keeps the earlier of a tie)
+        position, box = min(boxes, key=lambda b: sum(_overlap(b[1], o) for o in placed))
+        chosen[i] = position
+        placed.append(box)
+    return chosen
+
+
+def _label_box(
+    x: float, y: float, width: float, position: str
+) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of a name written at ``position`` around (x, y)."""
+    h, gap = LINE_DEGREES, GAP_DEGREES
+    if position == "top center":
+        return x - width / 2, y + gap, x + width / 2, y + gap + h
+    if position == "bottom center":
+        return x - width / 2, y - gap - h, x + width / 2, y - gap
+    if position == "middle right":
+        return x + gap, y - h / 2, x + gap + width, y + h / 2
+    return x - gap - width, y - h / 2, x - gap, y + h / 2
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    """The area two boxes share (0: none)."""
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    return width * height if width > 0 and height > 0 else 0.0
+
+
 def _ring_area(ring: np.ndarray) -> float:
     x, y = ring[:, 0], ring[:, 1]
     return float((x * np.roll(y, -1) - np.roll(x, -1) * y).sum() / 2)

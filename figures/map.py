@@ -16,7 +16,15 @@ import plotly.graph_objects as go
 
 from analysis.normalise import MeasureUnit
 from figures.format import chart_label, display_unit, format_number
-from figures.geometry import INSET_LAT, INSET_LON, extent, in_inset, label_point, subset
+from figures.geometry import (
+    INSET_LAT,
+    INSET_LON,
+    extent,
+    in_inset,
+    label_point,
+    label_positions,
+    subset,
+)
 from figures.plain import empty, legend_rows, rows, themed_layout
 from figures.theme import FONT_FAMILY
 from i18n import pick, t
@@ -275,14 +283,15 @@ def _highlights(
     if labels:
         features = {str(f["id"]): f for f in geojson["features"]}
         points = [label_point(features[c]) for c in chosen["entity_code"]]
+        names = chosen["name"].tolist()
         traces.append(
             {
                 "type": "scattergeo",
                 "lon": [p[0] for p in points],
                 "lat": [p[1] for p in points],
-                "text": chosen["name"].tolist(),
+                "text": names,
                 "mode": "text",
-                "textposition": "top center",
+                "textposition": label_positions(points, names),  # neighbours: not on each other
                 "textfont": {"size": 12, "color": "#222222", "shadow": "auto"},
                 "hoverinfo": "skip",
                 "showlegend": False,

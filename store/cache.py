@@ -17,6 +17,7 @@ import functools
 import hashlib
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import ParamSpec, Protocol, TypeVar
 
 from sqlalchemy import Engine, func, select
@@ -52,11 +53,29 @@ def latest_revision_id(engine: Engine) -> int | None:
         return conn.scalar(select(func.max(Revision.id)))
 
 
+#: the folders whose code makes the answers: a new version of any of it is a new key
+CODE_FOLDERS = ("analysis", "components", "figures", "i18n", "pages", "serve", "store")
+
+
+@functools.lru_cache(maxsize=1)
+def code_version() -> str:
+    """A digest of the app's code and wording: answers kept in the shared cache (which
+    outlives a restart) by an older version are never handed out after an upgrade."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for folder in CODE_FOLDERS:
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in {".py", ".toml"} and path.is_file():
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def shared_key(fn: Callable[..., object], engine: Engine, latest: int | None, args: tuple) -> str:
-    """The key of one answer in the shared cache: the function, the database, the revision and
-    the arguments (hashed: arguments may be long lists of codes)."""
+    """The key of one answer in the shared cache: the code's version, the function, the
+    database, the revision and the arguments (hashed: arguments may be long lists of codes)."""
     database = engine.url.render_as_string(hide_password=True)
-    text = repr((fn.__module__, fn.__qualname__, database, latest, args))
+    text = repr((code_version(), fn.__module__, fn.__qualname__, database, latest, args))
     return "rev:" + hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -402,3 +402,38 @@ def test_a_measure_that_does_not_apply_maps_the_figures_as_they_are(compare_page
     coloured = next(tr for tr in fig.data if tr.geo == "geo" and tr.showscale is not False)
     i = list(coloured.locations).index("370400")
     assert coloured.hovertext[i].startswith("<b>枣庄市</b><br>385.56 万人")
+
+
+def test_names_of_neighbouring_regions_are_not_written_on_each_other() -> None:
+    from figures.geometry import label_positions
+
+    # 常州 and 无锡: 0.4° apart; three characters each, 4.2° wide, 1.6° high
+    points = [(119.95, 31.77), (120.30, 31.57), (117.56, 34.86)]  # 常州, 无锡, 枣庄
+    names = ["常州市", "无锡市", "枣庄市"]
+    # north first: 枣庄 alone above; 常州 above; 无锡 would cover it, so below
+    assert label_positions(points, names) == ["top center", "bottom center", "top center"]
+    # a neighbour 0.7° north-east is placed first (north first), above its point; above the
+    # first point is then taken (x 118.6–121.4 and y 32.1–33.7 meet 119.6–122.4 and
+    # 32.8–34.4): below it
+    east = [(120.0, 31.8), (121.0, 32.5)]
+    assert label_positions(east, ["甲市", "乙市"]) == ["bottom center", "top center"]
+    # nowhere free: where it covers least. 苏州 (placed last, southernmost): above and below
+    # are 常州's and 无锡's; to its right it only grazes them
+    south = [(120.08, 31.53), (119.63, 31.63), (120.65, 31.38)]  # 无锡, 常州, 苏州
+    assert label_positions(south, ["无锡市", "常州市", "苏州市"]) == [
+        "bottom center",
+        "top center",
+        "middle right",
+    ]
+    assert label_positions([], []) == []
+
+
+def test_the_map_writes_the_chosen_names_apart(compare_page) -> None:  # type: ignore[no-untyped-def]
+    view = {"indicator": "pev_sales", "regions": "320400,320200,370400", "tab": "map", "rev": "1"}
+    out = compare_page.layout(lang="zh", **view)
+    names = next(
+        tr for tr in by_id(out, "compare-map").figure["data"] if tr["type"] == "scattergeo"
+    )
+    positions = dict(zip(names["text"], names["textposition"], strict=True))
+    assert positions["常州市"] != positions["无锡市"]  # 0.4° apart: one above, one below
+    assert positions["枣庄市"] == "top center"

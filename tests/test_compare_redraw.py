@@ -232,3 +232,17 @@ def test_a_view_read_again_sends_no_query(compare_page, engine, monkeypatch) -> 
         with pytest.raises(RuntimeError):
             compare_page.answer(engine, other)
     assert len(calls) == 2
+
+
+def test_shared_answers_are_keyed_by_the_code_that_made_them(engine, monkeypatch) -> None:
+    """The workers' shared cache outlives a restart: after an upgrade, views drawn by the
+    older code must not be handed out until the next commit."""
+    from store import cache
+
+    def drawn() -> None: ...
+
+    before = cache.shared_key(drawn, engine, 3, ("x",))
+    assert before == cache.shared_key(drawn, engine, 3, ("x",))
+    assert len(cache.code_version()) == 16
+    monkeypatch.setattr(cache, "code_version", lambda: "upgraded")
+    assert cache.shared_key(drawn, engine, 3, ("x",)) != before
