@@ -17,6 +17,7 @@ NAV = [
     ("/chain", "chain.nav"),
     ("/alliances", "nav.alliances"),
     ("/projects", "projects.nav"),
+    ("/briefing", "briefing.nav"),  # press officers: the pack before a press conference
     ("/indicators", "indicators.nav"),
     ("/sources", "nav.sources"),
     ("/history", "nav.history"),
@@ -82,7 +83,7 @@ def create_navbar(lang: str, path: str, params: dict[str, object]) -> dbc.Navbar
         color="primary",
         dark=True,
         className="mb-3",
-        expand="lg",
+        expand="xl",  # below 1200 px the links fold into the menu button
     )
 
 

@@ -73,7 +73,7 @@ def test_page_shows_real_figure_in_both_languages(page, live_server, path, selec
         arg=[selector, en],
         timeout=30000,
     )
-    assert page.locator("#nav-compare").inner_text() == "Compare regions"
+    assert page.locator("#nav-compare").inner_text() == "Compare"
     _shot(page, f"{name}-en")
     _assert_offline_and_clean(page, live_server)
 
@@ -147,3 +147,20 @@ def test_as_of_revision_shows_the_past(page, live_server, tmp_path):
     assert "rev=1" in page.locator("#nav-compare").get_attribute("href")
     _shot(page, "overview-as-of")
     _assert_offline_and_clean(page, live_server)
+
+
+def test_desktop_navbar_fits_one_line_in_both_languages(browser, live_server):
+    """Every page, 简报包 among them, is one click away on a 1280 px screen, in Chinese and in
+    English, on one line, and no link's words are broken across two."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    pg = context.new_page()
+    for lang in ("zh", "en"):
+        pg.goto(live_server.url + f"/sources?lang={lang}")
+        pg.locator("#nav-briefing").wait_for(timeout=30000)
+        assert pg.evaluate("() => document.querySelector('.navbar').offsetHeight") <= 60, lang
+        heights = pg.evaluate(
+            "() => [...document.querySelectorAll('.navbar .nav-link')].map(a => a.offsetHeight)"
+        )
+        assert max(heights) <= 44, (lang, heights)  # one line of text each
+    assert pg.locator("#nav-briefing").get_attribute("href") == "/briefing?lang=en"
+    context.close()
