@@ -99,12 +99,11 @@ def _latest(engine: Engine, stmt: Select) -> list[Row]:
     return list(latest.values())
 
 
-def _frame_of(rows: list, columns: list[str], *, plain: bool = True) -> pd.DataFrame:
+def _frame_of(rows: list, columns: list[str]) -> pd.DataFrame:
     """A frame of ``rows``: ``value`` as floats (None → NaN), ``year`` as whole numbers, texts
     as Python objects. Built from numpy arrays without copying: several times faster than
     letting pandas infer each column, for the few dozen to few thousand rows read here, and
-    ``normalise`` reads object columns row by row faster than pandas strings. (``plain`` is
-    kept for callers that asked for it; every frame is plain now.)"""
+    ``normalise`` reads object columns row by row faster than pandas strings."""
     if not rows:
         return pd.DataFrame({c: [] for c in columns}, columns=columns)
     data: dict[str, np.ndarray] = {}
@@ -141,7 +140,7 @@ def denominators(
     rows = denominator_rows(engine, measure, indicator_code, region_codes, as_of)
     if rows is None or (not rows and MEASURES.get(measure) in {"province", "nation"}):
         return None
-    return _frame_of(rows, [*DENOMINATOR_COLUMNS, "for_code"], plain=True)
+    return _frame_of(rows, [*DENOMINATOR_COLUMNS, "for_code"])
 
 
 def denominator_rows(
