@@ -1,8 +1,9 @@
 """Answers that only change when a revision is committed, kept until the next one.
 
-A query wrapped with ``per_revision`` is cached under its arguments and the latest revision id
-(one indexed ``max(id)``): a commit or a rollback, in this process or any other worker, makes
-a new revision and so a new key. Nothing needs to be told to forget anything.
+A query wrapped with ``per_revision`` is cached under its arguments and the latest revision (its
+id and time, one indexed read): a commit or a rollback, in this process or any other worker,
+makes a new revision and so a new key; so does a restore, whose ids start again but whose times
+are its own. Nothing needs to be told to forget anything.
 
 Two levels: each process keeps the answers it used last (an LRU, no copying in or out but a
 shallow copy), and, when the server set one up with ``use_shared``, a cache every worker
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ParamSpec, Protocol, TypeVar
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 
 from store.models import Revision
 
@@ -48,9 +49,14 @@ def use_shared(cache: SharedCache | None) -> None:
     _shared = cache
 
 
-def latest_revision_id(engine: Engine) -> int | None:
+def latest_revision(engine: Engine) -> tuple[int, str] | None:
+    """The latest revision's id and time, which key the cached answers. A restore starts the
+    ids again; the times still tell its revisions from those the answers were made under."""
     with engine.connect() as conn:
-        return conn.scalar(select(func.max(Revision.id)))
+        row = conn.execute(
+            select(Revision.id, Revision.created_at).order_by(Revision.id.desc()).limit(1)
+        ).first()
+    return (int(row[0]), str(row[1])) if row else None
 
 
 #: the folders whose code makes the answers: a new version of any of it is a new key
@@ -71,7 +77,7 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def shared_key(fn: Callable[..., object], engine: Engine, latest: int | None, args: tuple) -> str:
+def shared_key(fn: Callable[..., object], engine: Engine, latest: object, args: tuple) -> str:
     """The key of one answer in the shared cache: the code's version, the function, the
     database, the revision and the arguments (hashed: arguments may be long lists of codes)."""
     database = engine.url.render_as_string(hide_password=True)
@@ -83,7 +89,7 @@ def per_revision(fn: Callable[..., R], maxsize: int = 256) -> Callable[..., R]:
     """Cache ``fn(engine, *args)`` until the next revision; callers get their own copy."""
 
     @functools.lru_cache(maxsize=maxsize)
-    def cached(engine: Engine, latest: int | None, *args: object) -> R:
+    def cached(engine: Engine, latest: tuple[int, str] | None, *args: object) -> R:
         shared = _shared
         if shared is None:
             return fn(engine, *args)
@@ -97,7 +103,7 @@ def per_revision(fn: Callable[..., R], maxsize: int = 256) -> Callable[..., R]:
 
     @functools.wraps(fn)
     def wrapper(engine: Engine, *args: object) -> R:
-        return copy.copy(cached(engine, latest_revision_id(engine), *args))
+        return copy.copy(cached(engine, latest_revision(engine), *args))
 
     wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
     return wrapper
