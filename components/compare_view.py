@@ -29,7 +29,7 @@ from components.compare_text import (
 from components.figures import GRAPH_CONFIG
 from figures.compare import PROJECTED, bar_chart, line_chart
 from figures.plain import Figure
-from i18n import pick, t
+from i18n import join_names, pick, t
 
 __all__ = ["TABS", "CompareData", "MapView", "create_results", "measure_name"]
 
@@ -153,7 +153,8 @@ def create_results(data: CompareData, tabs: Collection[str] | None = None) -> li
     missing = (
         [
             create_alert(
-                t("compare.missing", lang, regions="、".join(data.missing_regions)), color="light"
+                t("compare.missing", lang, regions=join_names(data.missing_regions, lang)),
+                color="light",
             )
         ]
         if data.missing_regions
@@ -219,7 +220,7 @@ def chart_notes(data: CompareData, df: pd.DataFrame) -> list[str]:
         denominator = denominator_name(data.measure, lang)
         lacking = sorted(set(df.loc[df["denominator"].isna(), "name"]))
         if lacking:
-            regions = "、".join(lacking)
+            regions = join_names(lacking, lang)
             notes.append(
                 t("compare.no_denominator", lang, denominator=denominator, regions=regions)
             )
@@ -238,7 +239,9 @@ def chart_notes(data: CompareData, df: pd.DataFrame) -> list[str]:
         lacking = sorted(set(df.loc[df["denominator"].isna(), "name"]))
         if lacking:
             parent = t(f"compare.parent_{data.measure.removeprefix('share_')}", lang)
-            notes.append(t("compare.no_parent", lang, parent=parent, regions="、".join(lacking)))
+            notes.append(
+                t("compare.no_parent", lang, parent=parent, regions=join_names(lacking, lang))
+            )
         notes.append(t("compare.ratio_note", lang))
     if data.measure == "yoy":
         notes.append(t("compare.yoy_note", lang))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from etl.census import population
 from etl.common import OBS_COLUMNS, Issue, Obs
+from etl.geo import natural_earth_units
 from etl.regions import (
     ALIAS_COLUMNS,
     REGION_COLUMNS,
@@ -65,6 +66,14 @@ SOURCES = [
      "commit 0ba0f1ef; centroids computed from its boundaries (plain longitude/latitude, taken as "
      "WGS-84); where its 2020 figure differs from the county workbook by more than 1% the unit "
      "has another boundary and its 2010 figure is not used; " + LEIII],
+    ["ref-natural-earth", "台湾省边界（Natural Earth 1:1000万比例尺数据）",
+     "Boundary of Taiwan (Natural Earth, 1:10m scale)",
+     "Natural Earth; as TopoJSON in the world-atlas npm package (Michael Bostock)", "",
+     "https://www.naturalearthdata.com/", "countries-10m.json (Natural Earth 4.1.0)",
+     "public domain",
+     "world-atlas npm package version 2.0.2 (ISC licence); drawn on the maps only, as the census "
+     "boundaries have no Taiwan; simplified like them; kept as "
+     "data/geo/source/natural-earth-10m-taiwan.geojson"],
     ["ref-eol-battery", "各城市退役动力电池（磷酸铁锂、三元）预测 2016—2030",
      "End-of-life power batteries by city, LFP and NCM, 2016–2030",
      MIFFYFEI, "", "https://github.com/Miffyfei/EOL-power-battery",
@@ -115,7 +124,7 @@ def build(shared: Path, out_dir: Path, units: dict[str, str] | None = None) -> l
     issues: list[Issue] = []
     regions = load_regions(shared)
     geo = read_city_geo(shared)
-    add_centroids(regions, geo)
+    add_centroids(regions, geo, natural_earth_units())  # Taiwan: not in the WKT
     resolver = EnglishResolver(regions)
     observations: list[Obs] = population(shared, geo, regions, issues)[0]
     eol, eol_names = eol_batteries(shared, resolver, issues)

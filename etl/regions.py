@@ -58,6 +58,15 @@ NAME_EN_OVERRIDES = {
     "阿勒泰地区": "Altay",
     "阿拉尔市": "Aral",
 }
+# Province-level units of GB/T 2260 that the division tables leave out, as do the mainland's
+# statistics (全国 is the 31 provinces): regions all the same, so that a map of China draws
+# them and their names resolve; no figure of the reference files is read for them.
+# code → (name, English name, further aliases and their kind)
+OUTSIDE_STATISTICS = {
+    "710000": ("台湾省", "Taiwan", (("台灣", "traditional"), ("台灣省", "traditional"))),
+    "810000": ("香港特别行政区", "Hong Kong", ()),
+    "820000": ("澳门特别行政区", "Macao", (("Macau", "english"),)),
+}
 KIND_ORDER = ("code", "short", "traditional", "pinyin", "english")
 REGION_COLUMNS = ["code", "name_zh", "name_en", "level", "parent_code", "lat", "lon"]
 ALIAS_COLUMNS = ["code", "alias", "kind"]
@@ -103,6 +112,11 @@ def load_regions(shared: Path) -> dict[str, Region]:
     regions = {NATION_CODE: Region(NATION_CODE, NATION_ZH, NATION_EN, "nation", "", "Zhongguo")}
     for row in provinces.itertuples():
         regions[row.code + "0000"] = _make(row.code + "0000", row.name, "province", NATION_CODE)
+    for code, (name, name_en, _) in OUTSIDE_STATISTICS.items():
+        if code in regions:
+            raise ValueError(f"provinces.csv: {code} {name} is listed now: drop it from here")
+        plain = pinyin_name(short_name(name))
+        regions[code] = Region(code, name, name_en, "province", NATION_CODE, plain)
     group_of = {}  # 4-digit city code → placeholder name, for placeholder rows
     for row in cities.itertuples():
         if row.name in PLACEHOLDER_CITIES:
@@ -143,6 +157,14 @@ def geo_region_code(code: str, regions: dict[str, Region]) -> str | None:
     return None
 
 
+def boundary_code(code: str, regions: dict[str, Region]) -> str | None:
+    """Region code of a census-city unit's boundary: ``geo_region_code``'s, and Hong Kong and
+    Macau (the WKT's 810000, 820000) as themselves, though their figures are not read."""
+    if code in OUTSIDE_STATISTICS and code in regions:
+        return code
+    return geo_region_code(code, regions)
+
+
 def _point(geom: shapely.Geometry) -> tuple[float, float]:
     """Centroid, or a point inside the shape when the centroid falls outside it."""
     point = geom.centroid
@@ -151,14 +173,20 @@ def _point(geom: shapely.Geometry) -> tuple[float, float]:
     return round(point.y, 4), round(point.x, 4)
 
 
-def add_centroids(regions: dict[str, Region], geo: pd.DataFrame) -> None:
-    """Centroids of units with a boundary, of provinces (their units) and of the nation."""
+def add_centroids(
+    regions: dict[str, Region],
+    geo: pd.DataFrame,
+    extra: dict[str, shapely.Geometry] | None = None,
+) -> None:
+    """Centroids of units with a boundary, of provinces (their units) and of the nation.
+    ``extra``: boundaries from elsewhere (Taiwan, which the WKT lacks), by region code."""
     by_province: dict[str, list[shapely.Geometry]] = {}
+    units: list[tuple[str, shapely.Geometry]] = []
     for row in geo.itertuples():
-        code = geo_region_code(row.city_code, regions)
-        if code is None or not row.coord:
-            continue
-        geom = shapely.make_valid(wkt.loads(row.coord))
+        code = boundary_code(row.city_code, regions)
+        if code is not None and row.coord:
+            units.append((code, shapely.make_valid(wkt.loads(row.coord))))
+    for code, geom in [*units, *(extra or {}).items()]:
         if regions[code].level == "province":
             by_province[code] = [geom]
         else:
@@ -230,6 +258,8 @@ def alias_rows(regions: dict[str, Region], english: dict[str, set[str]]) -> list
         add(code, traditional(r.name_zh), "traditional")
         add(code, traditional(r.short), "traditional")
         add(code, r.name_en, "pinyin" if r.name_en == r.pinyin else "english")
+        for alias, kind in OUTSIDE_STATISTICS.get(code, ("", "", ()))[2]:
+            add(code, alias, kind)
         if r.pinyin != r.name_en and (r.level, r.pinyin) not in en_names:
             add(code, r.pinyin, "pinyin")
         for name in sorted(english.get(code, ())):

@@ -251,7 +251,9 @@ def _map(ctx: Context) -> list[ChartView]:
     figure = go.Figure(figure)  # a plotly figure or its dict
     gaps = df[df["value"].isna()]
     missing = missing_note(
-        [pick(lang, z, e) for z, e in zip(gaps["name_zh"], gaps["name_en"])], lang
+        list(gaps["entity_code"]),
+        [pick(lang, z, e) for z, e in zip(gaps["name_zh"], gaps["name_en"])],
+        lang,
     )
     shown = df[df["value"].notna()].sort_values("value", ascending=False, kind="stable")
     frame = observation_frame(shown.assign(indicator_code=code), ind, lang)

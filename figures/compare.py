@@ -12,10 +12,18 @@ import pandas as pd
 
 from analysis.normalise import MeasureUnit
 from figures.format import chart_label, display_unit, format_number, format_quantity
-from figures.map import choropleth_figure, missing_note, region_hover
+from figures.map import (
+    choropleth_figure,
+    grey_hover,
+    missing_note,
+    outside_note,
+    region_hover,
+    sentences,
+)
 from figures.plain import Figure, empty, legend_rows, rows, themed_layout
 from figures.theme import COLORWAY
 from i18n import pick, t
+from store.regions import OUTSIDE_STATISTICS
 
 PROJECTED = {"projection", "target"}
 HOVER = [  # what a region's hover on the map tab says
@@ -238,14 +246,16 @@ def map_grey_note(df: pd.DataFrame, measure: str, lang: str) -> str:
     grey = df[df["value"].isna()]
     lacking = int(grey["raw_value"].notna().sum())
     if not lacking:
-        return missing_note(_map_names(grey, lang), lang)
-    return t(
+        return missing_note(list(grey["entity_code"]), _map_names(grey, lang), lang)
+    outside = grey[grey["entity_code"].isin(OUTSIDE_STATISTICS) & grey["raw_value"].isna()]
+    note = t(
         "compare.map_grey",
         lang,
-        none=len(grey) - lacking,
+        none=len(grey) - lacking - len(outside),
         lacking=lacking,
         reason=t(f"compare.map_lacking.{measure}", lang),
     )
+    return sentences([note, outside_note(_map_names(outside, lang), lang)], lang)
 
 
 def _map_names(df: pd.DataFrame, lang: str) -> list[str]:
@@ -264,7 +274,6 @@ def map_hovers(
     of its denominator; or why it is grey. ``df``: ``map_chart``'s frame, with ``name``."""
     indicator = dict(indicator)  # a catalogue row (a Series) is slow to read row by row
     sep = ": " if lang == "en" else "："
-    no_figure = t("map.no_figure", lang)
     raw_word = t("compare.raw_value", lang) + sep
     cannot = t("compare.map_cannot", lang, reason=t(f"compare.map_lacking.{measure}", lang))
     denominator = ""
@@ -272,10 +281,10 @@ def map_hovers(
         key = {"per_capita": "population", "per_area": "area"}[measure]
         denominator = t(f"compare.denominators.{key}", lang)
     hovers = []
-    for row in rows(df, HOVER):
+    for code, row in zip(df["entity_code"], rows(df, HOVER), strict=True):
         name = f"<b>{row['name']}</b>"
         if not has_value(row["raw_value"]):
-            hovers.append(f"{name}<br>{no_figure}")
+            hovers.append(grey_hover(code, row["name"], lang))
             continue
         raw = raw_word + format_quantity(row["raw_value"], row["raw_qualifier"], indicator, lang)
         if not has_value(row["value"]):

@@ -27,8 +27,9 @@ from figures.geometry import (
 )
 from figures.plain import empty, legend_rows, rows, themed_layout
 from figures.theme import FONT_FAMILY
-from i18n import pick, t
+from i18n import join_names, pick, t
 from store.periods import parse_period
+from store.regions import OUTSIDE_STATISTICS
 
 MISSING_COLOR = "#d0d3d8"  # grey: a region without a figure, always explained in a note
 BORDER_COLOR = "#ffffff"
@@ -95,14 +96,34 @@ def period_label(period: str, lang: str) -> str:
     return parse_period(period).label(lang)
 
 
-def missing_note(names: list[str], lang: str) -> str:
-    """Why some regions are grey: names them when few, else counts them."""
-    if not names:
-        return ""
-    if len(names) <= MISSING_NAMES:
-        joined = (", " if lang == "en" else "、").join(names)
-        return t("map.missing_named", lang, count=len(names), regions=joined)
-    return t("map.missing_count", lang, count=len(names))
+def missing_note(codes: Sequence[str], names: Sequence[str], lang: str) -> str:
+    """Why the grey regions (``codes``, their ``names``) are grey: without a figure (named
+    when few, else counted), or outside the statistics (台湾 香港 澳门, said apart)."""
+    outside = [n for c, n in zip(codes, names, strict=True) if c in OUTSIDE_STATISTICS]
+    missing = [n for c, n in zip(codes, names, strict=True) if c not in OUTSIDE_STATISTICS]
+    notes = [outside_note(outside, lang)] if outside else []
+    if len(missing) > MISSING_NAMES:
+        notes.insert(0, t("map.missing_count", lang, count=len(missing)))
+    elif missing:
+        joined = join_names(missing, lang)
+        notes.insert(0, t("map.missing_named", lang, count=len(missing), regions=joined))
+    return sentences(notes, lang)
+
+
+def sentences(parts: Sequence[str], lang: str) -> str:
+    """Sentences run together: no space after a Chinese full stop, one after an English one."""
+    return ("" if lang == "zh" else " ").join(p for p in parts if p)
+
+
+def grey_hover(code: str, name: str, lang: str) -> str:
+    """The hover of a grey region: no figure this year, or outside the statistics."""
+    why = t("map.outside_hover" if code in OUTSIDE_STATISTICS else "map.no_figure", lang)
+    return f"<b>{name}</b><br>{why}"
+
+
+def outside_note(names: Sequence[str], lang: str) -> str:
+    """台湾 香港 澳门 (``names``) are grey because the statistics do not cover them."""
+    return t("map.outside_note", lang, regions=join_names(names, lang)) if names else ""
 
 
 def classify(values: np.ndarray) -> tuple[np.ndarray, list[float], bool]:
@@ -348,8 +369,8 @@ def choropleth_figure(
             [
                 _hover(r, lang, unit.unit, unit.factor)
                 if r["value"] == r["value"]
-                else f"<b>{r['name']}</b><br>{no_figure}"
-                for r in rows(df, DEFAULT_HOVER)
+                else grey_hover(code, r["name"], lang)
+                for code, r in zip(df["entity_code"], rows(df, DEFAULT_HOVER), strict=True)
             ],
             index=df.index,
         )
@@ -397,7 +418,11 @@ def choropleth_figure(
     quantiles = "" if single else t("map.classes_note", lang, count=len(bounds) - 1)
     if classes_below_zero(bounds, single):
         quantiles = " ".join(q for q in (quantiles, t("map.diverging_note", lang)) if q)
-    grey = missing_note(list(missing["name"]), lang) if grey_note is None else grey_note
+    grey = (
+        missing_note(list(missing["entity_code"]), list(missing["name"]), lang)
+        if grey_note is None
+        else grey_note
+    )
     notes = [quantiles, grey, note]
     layout = themed_layout(
         title=title,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -52,6 +53,11 @@ def t(key: str, lang: str | None = None, **params: object) -> str:
         raise KeyError(f"no catalogue entry {key!r}")
     text = entry[norm_lang(lang)]
     return text.format(**params) if params else text
+
+
+def join_names(names: Iterable[str], lang: str | None = None) -> str:
+    """A list of names as the language writes it: 枣庄市、武汉市 / Zaozhuang, Wuhan."""
+    return (", " if norm_lang(lang) == "en" else "、").join(names)
 
 
 def pick(lang: str | None, zh: str, en: str) -> str:

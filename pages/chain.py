@@ -17,7 +17,7 @@ from components.tables import create_grid
 from components.urls import parse_rev, search, split_list
 from figures.chain import chain_heatmap
 from figures.format import format_quantity
-from i18n import norm_lang, pick, t
+from i18n import join_names, norm_lang, pick, t
 from store import queries
 from store.db import get_engine
 from store.periods import parse_period
@@ -214,7 +214,9 @@ def _completeness_cards(frame: pd.DataFrame, lang: str) -> dbc.Row:
 def _mapping(ind: pd.DataFrame, lang: str) -> html.Details:
     def names(codes: tuple[str, ...]) -> str:
         found = [c for c in codes if c in ind.index]
-        return "、".join(pick(lang, ind.loc[c, "name_zh"], ind.loc[c, "name_en"]) for c in found)
+        return join_names(
+            (pick(lang, ind.loc[c, "name_zh"], ind.loc[c, "name_en"]) for c in found), lang
+        )
 
     items = []
     for link in CHAIN:

@@ -218,7 +218,7 @@ def _results(df: pd.DataFrame, ind: pd.Series, lang: str, level: str, year: int)
     shown = df[df["value"].notna()]
     gaps = df[df["value"].isna()]
     missing = [pick(lang, z, e) for z, e in zip(gaps["name_zh"], gaps["name_en"])]
-    page_notes = [missing_note(missing, lang), *notes]
+    page_notes = [missing_note(list(gaps["entity_code"]), missing, lang), *notes]
     return [
         dbc.Tabs(
             [

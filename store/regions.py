@@ -6,6 +6,10 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"[\s\u3000·・]+")
+#: 台湾省 香港 澳门: regions drawn on every map of China, outside the mainland's statistics
+#: (全国 figures exclude them); a map says so rather than calling them missing data.
+#: (etl.regions.OUTSIDE_STATISTICS adds them to the region table.)
+OUTSIDE_STATISTICS = frozenset({"710000", "810000", "820000"})
 
 
 def alias_key(text: str) -> str:

@@ -132,7 +132,7 @@ def test_url_with_tab_map_reproduces_the_map(page, live_server):  # noqa: F811
     text = _map_text(page)
     assert "电动乘用车销量（辆/万人）" in text and "2023年 · 地市级，每万人" in text
     page.wait_for_function(  # the boundaries are read from the app, then drawn
-        "() => document.querySelectorAll('#compare-map path.choroplethlocation').length >= 367",
+        "() => document.querySelectorAll('#compare-map path.choroplethlocation').length >= 370",
         timeout=30000,
     )
     assert page.locator("#compare-tabs .nav-link.active").inner_text() == "地图"

@@ -45,7 +45,7 @@ def test_map_level_of_the_regions_chosen(engine) -> None:
 
 def test_per_capita_over_every_prefecture(engine) -> None:
     df = queries_compare.map_measure(engine, "pev_sales", "per_capita", "city", 2023, 1)
-    assert len(df) == 367 and df["entity_code"].is_unique  # every feature of cities.geojson
+    assert len(df) == 370 and df["entity_code"].is_unique  # every feature of cities.geojson
     by_code = df.set_index("entity_code")
     # 19 347 cars sold in 枣庄 in 2023 over 385.5601 万 people (the 2020 census: nearest year)
     assert by_code.loc["370400", "value"] == pytest.approx(19347 / 385.5601)  # 50.18 辆/万人
@@ -68,7 +68,8 @@ def test_a_missing_denominator_leaves_the_region_without_a_value(engine) -> None
     assert lacking.sum() == 336
     assert map_grey_note(area, "per_area", "zh") == (
         "灰色：该年无数据的地区30个，缺少行政区域面积数据而无法换算的地区336个；"
-        "均不做插补，也不按零计。"
+        "均不做插补，也不按零计。台湾省、香港特别行政区、澳门特别行政区不在本数据的统计范围内"
+        "（全国数据未包括港澳台），以灰色绘出。"
     )
     # a share needs the province's figure: only the municipalities have one, and a
     # municipality is not a share of itself

@@ -54,7 +54,7 @@ def test_region_columns_and_counts(regions: dict[str, dict[str, str]]) -> None:
     assert header == ["code", "name_zh", "name_en", "level", "parent_code", "lat", "lon"]
     levels = [r["level"] for r in regions.values()]
     assert levels.count("nation") == 1
-    assert levels.count("province") == 31
+    assert levels.count("province") == 31 + 3  # and 台湾 香港 澳门, outside the statistics
     assert levels.count("city") == 333
     assert 2900 <= levels.count("county") < 3000
     assert regions["100000"]["name_zh"] == "全国" and regions["100000"]["parent_code"] == ""
@@ -263,11 +263,12 @@ def test_sources() -> None:
     rows = read("sources_reference.csv")
     assert [r["key"] for r in rows] == sorted(
         ["ref-divisions", "ref-census-county-2020", "ref-census-city", "ref-eol-battery",
-         "ref-pev", "ref-nea-storage"]
+         "ref-pev", "ref-nea-storage", "ref-natural-earth"]
     )  # fmt: skip
     for r in rows:
-        assert r["licence"] in ("WTFPL", "MIT", "CC BY 4.0") and r["url"].startswith("https://")
-        assert r["title_zh"] and r["title_en"] and r["document"] and "commit" in r["note"]
+        assert r["licence"] in ("WTFPL", "MIT", "CC BY 4.0", "public domain"), r["key"]
+        assert r["url"].startswith("https://") and r["title_zh"] and r["title_en"]
+        assert r["document"] and ("commit" in r["note"] or "version" in r["note"]), r["key"]
 
 
 # --- helpers -------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from i18n import catalogue, norm_lang, pick, t
+from i18n import catalogue, join_names, norm_lang, pick, t
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY_USE = re.compile(r"""\bt\(\s*f?["']([a-z_]+\.[a-z_.]+)["']""")
@@ -51,6 +51,8 @@ def test_lang_helpers() -> None:
     assert norm_lang("en-GB") == "en" and norm_lang(None) == "zh" and norm_lang("fr") == "zh"
     assert t("nav.overview", "zh") == "总览" and t("nav.overview", "en") == "Overview"
     assert pick("en", "枣庄市", "") == "枣庄市"
+    assert join_names(["枣庄市", "武汉市"], "zh") == "枣庄市、武汉市"
+    assert join_names(iter(["Zaozhuang", "Wuhan"]), "en") == "Zaozhuang, Wuhan"
     with pytest.raises(KeyError):
         t("no.such.key")
 

@@ -30,6 +30,7 @@ GEO = ROOT / "data" / "geo"
 SHARED = ROOT.parent / "shared"
 MAX_BYTES = 400_000
 MUNICIPALITIES = {"110000", "120000", "310000", "500000"}
+OUTSIDE = {"710000", "810000", "820000"}  # 台湾 香港 澳门: drawn, outside the statistics
 
 
 @pytest.fixture(scope="module")
@@ -56,11 +57,26 @@ def test_geojson_files_are_small_and_every_id_is_a_region(name: str, region_tabl
         assert feature["geometry"]["type"] in {"Polygon", "MultiPolygon"}
 
 
-def test_provinces_are_the_31_of_the_region_table(region_table) -> None:
+def test_provinces_are_the_31_and_taiwan_hong_kong_macao(region_table) -> None:
     data = json.loads((GEO / "provinces.geojson").read_text(encoding="utf-8"))
     ids = {f["id"] for f in data["features"]}
     assert ids == {c for c, r in region_table.items() if r["level"] == "province"}
-    assert len(ids) == 31
+    assert len(ids) == 31 + 3 and OUTSIDE <= ids
+
+
+def test_taiwan_is_drawn_whole_and_kinmen_once() -> None:
+    shapely = pytest.importorskip("shapely")
+    from shapely.geometry import shape
+
+    features = json.loads((GEO / "cities.geojson").read_text(encoding="utf-8"))["features"]
+    shapes = {f["id"]: shape(f["geometry"]) for f in features}
+    taiwan = shapes["710000"]
+    assert taiwan.area > 3  # the island (about 3.2 square degrees), Penghu and the rest
+    assert taiwan.contains(shapely.Point(121.56, 25.04))  # 台北
+    assert taiwan.intersects(shapely.box(119.4, 23.4, 119.8, 23.8))  # 澎湖
+    # Kinmen is drawn where the census boundaries have it (泉州): the two never overlap
+    assert shapes["350500"].intersection(taiwan).area < 1e-3
+    assert shapes["810000"].area > 0.05 and shapes["820000"].area > 0  # 香港, 澳门
 
 
 def test_cities_cover_every_prefecture_municipality_and_direct_county(region_table) -> None:
@@ -68,12 +84,12 @@ def test_cities_cover_every_prefecture_municipality_and_direct_county(region_tab
     levels = {f["id"]: region_table[f["id"]]["level"] for f in data["features"]}
     cities = {c for c, r in region_table.items() if r["level"] == "city"}
     assert cities <= set(levels)  # all 333 prefecture-level cities
-    assert {c for c, lv in levels.items() if lv == "province"} == MUNICIPALITIES
+    assert {c for c, lv in levels.items() if lv == "province"} == MUNICIPALITIES | OUTSIDE
     direct = {c for c, lv in levels.items() if lv == "county"}
     assert {"419001", "429004", "469002", "659001"} <= direct  # 济源 仙桃 琼海 石河子
     for code in direct:  # governed by a province, not by a prefecture
         assert region_table[region_table[code]["parent_code"]]["level"] == "province", code
-    assert len(levels) == 333 + 4 + len(direct) == 367
+    assert len(levels) == 333 + 4 + 3 + len(direct) == 370
 
 
 def _points(geometry: dict) -> list[list[float]]:
@@ -171,7 +187,9 @@ def test_map_values_one_row_per_region_of_the_level(engine) -> None:
     codes = level_codes("province")
     df = map_values(engine, "resident_population", 2020, codes)
     assert df["entity_code"].tolist() == codes
-    assert df["value"].notna().all()
+    figures = df.set_index("entity_code")["value"]
+    assert figures.drop(sorted(OUTSIDE)).notna().all()  # the 31 of the census
+    assert figures[sorted(OUTSIDE)].isna().all()  # drawn, without a figure
     shandong = df.set_index("entity_code").loc["370000"]
     assert shandong["value"] == _reference_value("370000", "resident_population", "2020")
     assert (shandong["name_zh"], shandong["name_en"]) == ("山东省", "Shandong")
@@ -465,10 +483,27 @@ def test_missing_regions_are_grey_and_explained() -> None:
 
 
 def test_many_missing_regions_are_counted_not_listed() -> None:
-    names = [f"市{i}" for i in range(10)]
-    assert map_figure.missing_note(names, "zh") == "灰色：该年无数据的地区（10个），不做插补。"
-    assert "10 regions" in map_figure.missing_note(names, "en")
-    assert map_figure.missing_note([], "zh") == ""
+    codes, names = [f"37{i:02d}00" for i in range(10)], [f"市{i}" for i in range(10)]
+    assert map_figure.missing_note(codes, names, "zh") == (
+        "灰色：该年无数据的地区（10个），不做插补。"
+    )
+    assert "10 regions" in map_figure.missing_note(codes, names, "en")
+    assert map_figure.missing_note([], [], "zh") == ""
+
+
+def test_taiwan_hong_kong_macao_are_outside_the_statistics_not_missing() -> None:
+    codes = ["710000", "370400", "810000"]
+    names = ["台湾省", "枣庄市", "香港特别行政区"]
+    assert map_figure.missing_note(codes, names, "zh") == (
+        "灰色：该年无数据的地区（1个），不做插补：枣庄市。"
+        "台湾省、香港特别行政区不在本数据的统计范围内（全国数据未包括港澳台），以灰色绘出。"
+    )
+    only = map_figure.missing_note(["820000"], ["Macao"], "en")
+    assert only.startswith("Macao: outside the scope of these statistics")
+    assert "no figure" not in only.lower()
+    outside = map_figure.grey_hover("710000", "台湾省", "zh")
+    assert outside == "<b>台湾省</b><br>不在本数据的统计范围内"
+    assert map_figure.grey_hover("370400", "枣庄市", "zh") == "<b>枣庄市</b><br>该年无数据"
 
 
 def test_hover_shows_name_value_unit_and_qualifier_mark() -> None:

@@ -70,7 +70,7 @@ def test_a_shared_link_reproduces_the_map_and_back_works(page, live_server) -> N
     assert "2010年 · 地市级" in _map_text(page)
     assert page.locator("#map-level input[value='city']").is_checked()
     assert page.locator("#page-title").inner_text() == "地图"
-    _wait_drawn(page, 367)  # every prefecture, once the boundaries are read
+    _wait_drawn(page, 370)  # every prefecture, once the boundaries are read
 
     page.locator("#map-graph").screenshot(path=str(SHOTS / "map-desktop-city.png"))
 
