@@ -179,9 +179,25 @@ def create_results(data: CompareData, tabs: Collection[str] | None = None) -> li
             className="small text-muted mt-2",
             id="compare-source",
         ),
-        html.Div([html.P(n, className="small text-muted mb-1") for n in notes], id="compare-notes"),
+        html.Div(
+            [
+                *(html.P(n, className="small text-muted mb-1") for n in notes),
+                *([_names_hidden_note(lang)] if on_map else []),
+            ],
+            id="compare-notes",
+        ),
         html.P(t("compare.share_link", lang), className="small text-muted"),
     ]
+
+
+def _names_hidden_note(lang: str) -> html.P:
+    """Shown by the browser (assets/40_map_labels.js) once it hides a name on the map that
+    would cover another: the chosen region is still outlined, and its hover names it."""
+    return html.P(
+        t("compare.map_names_hidden", lang),
+        className="small text-muted mb-1 map-names-hidden d-none",
+        **{"data-map": "compare-map"},
+    )
 
 
 def _sentence(source_line: str, lang: str) -> str:

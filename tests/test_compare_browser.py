@@ -202,6 +202,60 @@ def test_phone_map_tab_has_no_horizontal_scroll(browser, live_server):
     context.close()
 
 
+_LABELS = """() => [...document.querySelectorAll('#compare-map .trace.scattergeo text')].map(t => {
+    const r = t.getBoundingClientRect();
+    return {name: t.textContent, shown: getComputedStyle(t).visibility !== 'hidden',
+            covered: t.getAttribute('data-covered'), box: [r.left, r.top, r.right, r.bottom]};
+})"""
+NEIGHBOURS = "/compare?indicator=pev_sales&regions=370400,320400,320200,320500&tab=map"
+
+
+def _overlap(a: list[float], b: list[float]) -> bool:
+    return min(a[2], b[2]) - max(a[0], b[0]) > 2 and min(a[3], b[3]) - max(a[1], b[1]) > 2
+
+
+def test_names_that_would_cover_each_other_are_left_out_and_said_so(browser, live_server):
+    """On a phone, 常州 无锡 苏州 (neighbours) cannot all be named: the names shown never
+    cover each other, every chosen region keeps its outline, and a note says why."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    pg = context.new_page()
+    pg.goto(live_server.url + NEIGHBOURS)
+    _wait_names(pg, ["无锡市", "常州市", "枣庄市", "苏州市"])  # all four in the figure
+    pg.wait_for_function(
+        "() => [...document.querySelectorAll('#compare-map .trace.scattergeo text')]"
+        ".every(t => t.hasAttribute('data-covered'))",
+        timeout=30000,
+    )
+    labels = pg.evaluate(_LABELS)
+    shown = [lab for lab in labels if lab["shown"]]
+    assert 2 <= len(shown) < len(labels), labels  # some fit, not all of them
+    for i, a in enumerate(shown):
+        assert not any(_overlap(a["box"], b["box"]) for b in shown[i + 1 :]), labels
+    for lab in labels:  # each hidden one would have covered a name shown
+        assert lab["covered"] == ("false" if lab["shown"] else "true")
+        if not lab["shown"]:
+            assert any(_overlap(lab["box"], b["box"]) for b in shown), lab
+    note = pg.locator("#compare-notes .map-names-hidden")
+    note.wait_for(state="visible", timeout=10000)
+    assert "放不下的地区名称已省去" in note.inner_text()
+    _shot(pg, "phone-compare-map-names")
+    context.close()
+    # on a desktop, two cities 3° apart: both named, and no note
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.goto(live_server.url + MAP_VIEW)
+    _wait_names(pg, ["枣庄市", "常州市"])
+    pg.wait_for_function(
+        "() => [...document.querySelectorAll('#compare-map .trace.scattergeo text')]"
+        ".every(t => t.getAttribute('data-covered') === 'false')",
+        timeout=30000,
+    )
+    assert not pg.locator("#compare-notes .map-names-hidden").is_visible()
+    context.close()
+
+
 def test_a_view_change_redraws_the_results_only_and_links_follow(page, live_server):  # noqa: F811
     """Controls, tabs and back/forward change only the results: the router leaves the page
     (navbar, controls and their option lists) as it is, the links that carry the view follow

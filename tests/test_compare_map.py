@@ -438,3 +438,20 @@ def test_the_map_writes_the_chosen_names_apart(compare_page) -> None:  # type: i
     positions = dict(zip(names["text"], names["textposition"], strict=True))
     assert positions["常州市"] != positions["无锡市"]  # 0.4° apart: one above, one below
     assert positions["枣庄市"] == "top center"
+
+
+def test_the_map_tab_carries_the_note_the_browser_shows_when_names_are_left_out(
+    compare_page,
+) -> None:  # type: ignore[no-untyped-def]
+    view = {"indicator": "pev_sales", "regions": "320400,320200,370400", "rev": "1"}
+
+    def notes(out: object) -> list:
+        return [c for c in walk(by_id(out, "compare-notes")) if "map-names-hidden" in str(
+            getattr(c, "className", "")
+        )]  # fmt: skip
+
+    on_map = notes(compare_page.layout(lang="en", tab="map", **view))
+    assert len(on_map) == 1 and "d-none" in on_map[0].className  # hidden until the browser
+    assert on_map[0].to_plotly_json()["props"]["data-map"] == "compare-map"
+    assert "left out" in on_map[0].children
+    assert notes(compare_page.layout(lang="zh", **view)) == []  # the line tab has no names
