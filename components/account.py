@@ -20,7 +20,7 @@ def hidden(name: str, value: str, input_id: str | None = None) -> dbc.Input:
 
 
 def create_account_items(lang: str, path: str, params: dict[str, object]) -> list[dbc.NavItem]:
-    """Admin link, user name and role with a sign-out form; or a sign-in link."""
+    """The user's menu (their role, the admin link, a sign-out form); or a sign-in link."""
     here = href(path, params)
     name = current_user_name()
     if name is None:
@@ -37,44 +37,53 @@ def create_account_items(lang: str, path: str, params: dict[str, object]) -> lis
                 )
             )
         ]
-    items = []
+    # one menu under the user's name: the navbar stays one line on a 1280 px screen
+    role = t("auth.menu_role", lang, role=t(f"auth.role.{current_role()}", lang))
+    menu: list[object] = [
+        dbc.DropdownMenuItem(
+            html.Div([html.Strong(name), html.Br(), role], id="nav-role"), header=True
+        )
+    ]
     if has_role("admin"):
-        items.append(
-            dbc.NavItem(
-                dbc.NavLink(
-                    t("admin.nav", lang),
-                    href=href(ADMIN_PATH, {"lang": lang}),
-                    active=path == ADMIN_PATH,
-                    id="nav-admin",
-                )
+        menu.append(
+            dbc.DropdownMenuItem(
+                t("admin.nav", lang),
+                href=href(ADMIN_PATH, {"lang": lang}),
+                active=path == ADMIN_PATH,
+                id="nav-admin",
             )
         )
-    role = t(f"auth.role.{current_role()}", lang)
-    items += [
-        dbc.NavItem(
-            html.Span(
-                [html.I(className="bi bi-person-circle me-1"), name, f" · {role}"],
-                className="nav-link text-white",
-                id="nav-user",
-            )
-        ),
-        dbc.NavItem(
-            html.Form(
-                [
-                    hidden("csrf_token", csrf_token()),
-                    hidden("next", here, "logout-next"),
-                    html.Button(
-                        [html.I(className="bi bi-box-arrow-right me-1"), t("auth.logout", lang)],
-                        type="submit",
-                        className="nav-link border-0 bg-transparent",
-                        id="nav-logout",
-                    ),
-                ],
-                method="POST",
-                action="/auth/logout",
-                id="logout-form",
-                className="d-flex",
-            )
+    menu += [
+        dbc.DropdownMenuItem(divider=True),
+        html.Form(
+            [
+                hidden("csrf_token", csrf_token()),
+                hidden("next", here, "logout-next"),
+                html.Button(
+                    [html.I(className="bi bi-box-arrow-right me-1"), t("auth.logout", lang)],
+                    type="submit",
+                    className="dropdown-item",
+                    id="nav-logout",
+                ),
+            ],
+            method="POST",
+            action="/auth/logout",
+            id="logout-form",
         ),
     ]
-    return items
+    return [
+        dbc.DropdownMenu(
+            menu,
+            # the name in the menu: a long one would push the links to a second line
+            # (in the folded menu of a phone there is room for it)
+            label=[
+                html.I(className="bi bi-person-circle", title=name, **{"aria-label": name}),
+                html.Span(name, className="d-xl-none ms-1"),
+            ],
+            id="nav-user",
+            nav=True,
+            in_navbar=True,
+            align_end=True,
+            toggle_class_name="text-white",
+        )
+    ]

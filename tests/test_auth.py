@@ -322,11 +322,35 @@ def test_sign_in_and_out_in_a_browser(site: Site, browser) -> None:  # type: ign
     page.locator("#login-submit").click()
     page.wait_for_url("**/sources?lang=en")
     page.locator("#nav-user").wait_for(timeout=30000)
-    assert "vic" in page.locator("#nav-user").inner_text()
+    assert page.locator("#nav-user .bi-person-circle").get_attribute("title") == "vic"
     assert page.locator("#nav-admin").count() == 0
+    page.locator("#nav-user .dropdown-toggle").click()  # the user's menu: who, role, sign out
+    assert page.locator("#nav-role").inner_text().split("\n") == ["vic", "Role: viewer"]
     page.locator("#nav-logout").click()
     page.wait_for_url("**/login?lang=en&next=**")
     page.locator("#login-form").wait_for(timeout=30000)
     assert page.locator("#nav-compare").count() == 0, "no page links for a guest"
     assert not errors, errors
+    context.close()
+
+
+@pytest.mark.browser
+def test_an_administrators_navbar_is_one_line_at_1280(site: Site, browser) -> None:  # type: ignore[no-untyped-def]
+    """Signed in, the navbar gains 数据管理 and the user's menu (an icon: name, role, 用户与审计,
+    退出 inside it) and still fits one line on a 1280 px screen, in both languages."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(site.url + "/login?lang=en")
+    page.locator("#login-name").fill("boss")
+    page.locator("#login-password").fill(PASSWORDS["boss"])
+    page.locator("#login-submit").click()
+    page.locator("#nav-user").wait_for(timeout=30000)
+    for lang in ("en", "zh"):
+        page.goto(site.url + f"/sources?lang={lang}")
+        page.locator("#nav-user").wait_for(timeout=30000)
+        assert page.evaluate("() => document.querySelector('.navbar').offsetHeight") <= 60, lang
+    page.locator("#nav-user .dropdown-toggle").click()
+    assert page.locator("#nav-role").inner_text().split("\n") == ["boss", "角色：管理员"]
+    page.locator("#nav-admin").click()
+    page.wait_for_url("**/admin**", timeout=30000)
     context.close()
