@@ -10,7 +10,7 @@ from dash import dcc, html
 from components.shell import create_facts
 from components.urls import href
 from figures.format import format_quantity
-from i18n import pick, t
+from i18n import colon, pick, t
 
 ALLIANCES_PATH = "/alliances"
 ORGANISATION_PATH = "/organisation"
@@ -25,10 +25,6 @@ def organisation_href(name_zh: str, kind: str, lang: str, rev: int | None = None
 def alliance_href(code: str, lang: str, rev: int | None = None) -> str:
     """The 联盟 page showing this one alliance: its charts and its card."""
     return href(ALLIANCES_PATH, {"alliances": code, "lang": lang, "rev": rev})
-
-
-def colon(lang: str) -> str:
-    return "：" if lang == "zh" else ": "
 
 
 def as_written(text: str, lang: str) -> str:

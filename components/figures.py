@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from components.urls import href
 from figures.format import format_quantity
-from i18n import pick, t
+from i18n import colon, pick, t
 from store.periods import parse_period
 
 #: what every chart's toolbar offers: no plotly logo, no lasso/box selection
@@ -43,7 +43,7 @@ def create_figure_card_body(row: pd.Series, indicator: pd.Series, lang: str) -> 
         ),
         html.Div(parse_period(row["period"]).label(lang), className="small figure-period"),
         html.Div(
-            [t("common.as_written", lang), "：", row["value_as_written"]],
+            [t("common.as_written", lang), colon(lang), row["value_as_written"]],
             className="small text-muted figure-written",
         )
         if row.get("value_as_written")
@@ -51,7 +51,7 @@ def create_figure_card_body(row: pd.Series, indicator: pd.Series, lang: str) -> 
         html.Div(
             [
                 t("common.source", lang),
-                "：",
+                colon(lang),
                 dcc.Link(
                     source, href=href("/sources", {"lang": lang, "source": row["source_key"]})
                 ),

@@ -14,7 +14,7 @@ from components.shell import create_facts
 from components.urls import href
 from figures.format import format_number, format_quantity
 from figures.projects import class_bars
-from i18n import pick, t
+from i18n import colon, pick, t
 from store.periods import parse_period
 from store.queries_projects import UNSTATED, reported_classes, sum_with_qualifier
 
@@ -26,7 +26,7 @@ def create_event_card(
     first = g.iloc[0]
     name = pick(lang, first["event_name_zh"], first["event_name_en"])
     facts = []
-    colon = "：" if lang == "zh" else ": "
+    sep = colon(lang)
     for _, r in g[g["indicator_code"].isin(["signed_projects", "signed_investment"])].iterrows():
         i = ind.loc[r["indicator_code"]]
         status = "" if r["status"] == "reported" else _paren(t(f"status.{r['status']}", lang), lang)
@@ -34,7 +34,7 @@ def create_event_card(
             (
                 pick(lang, i["name_zh"], i["name_en"]),
                 f"{format_quantity(r['value'], r['qualifier'], i, lang)}{status}"
-                + _paren(f"{t('common.as_written', lang)}{colon}{r['value_as_written']}", lang),
+                + _paren(f"{t('common.as_written', lang)}{sep}{r['value_as_written']}", lang),
             )
         )
     date = first["event_date"]
@@ -82,7 +82,7 @@ def create_event_card(
         html.P(
             [
                 t("common.source", lang),
-                colon,
+                sep,
                 dcc.Link(
                     "；".join(sources), href=href("/sources", {"lang": lang, "source": source_key})
                 ),

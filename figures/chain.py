@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from figures.format import format_quantity
 from figures.text import apply_fitted_theme, left_labels, wrap
 from figures.theme import empty_figure
-from i18n import pick, t
+from i18n import colon, pick, t
 from store.periods import parse_period
 
 STATE_LEVEL = {"unknown": 0, "present": 1, "measured": 2}
@@ -46,18 +46,18 @@ def cell_hover(row: pd.Series, indicators: pd.DataFrame, lang: str) -> str:
     if row["state"] == "unknown":
         return f"{head}<br>{t('chain.hover.unknown', lang)}"
     ind = indicators.loc[row["indicator_code"]]
-    colon = "：" if lang == "zh" else ": "
+    sep = colon(lang)
     lines = [
         head,
         t(f"chain.state.{row['state']}", lang),
-        f"{pick(lang, ind['name_zh'], ind['name_en'])}{colon}"
+        f"{pick(lang, ind['name_zh'], ind['name_en'])}{sep}"
         f"{format_quantity(float(row['value']), str(row['qualifier']), ind, lang)}",
-        f"{t('common.period', lang)}{colon}{parse_period(str(row['period'])).label(lang)}",
+        f"{t('common.period', lang)}{sep}{parse_period(str(row['period'])).label(lang)}",
     ]
     if row.get("value_as_written"):
-        lines.append(f"{t('common.as_written', lang)}{colon}{row['value_as_written']}")
+        lines.append(f"{t('common.as_written', lang)}{sep}{row['value_as_written']}")
     source = pick(lang, row["source_title_zh"], row["source_title_en"])
-    lines.append(f"{t('common.source', lang)}{colon}{source}")
+    lines.append(f"{t('common.source', lang)}{sep}{source}")
     return "<br>".join(lines)
 
 

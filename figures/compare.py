@@ -22,7 +22,7 @@ from figures.map import (
 )
 from figures.plain import Figure, empty, legend_rows, rows, themed_layout
 from figures.theme import COLORWAY
-from i18n import pick, t
+from i18n import colon, pick, t
 from store.regions import OUTSIDE_STATISTICS
 
 PROJECTED = {"projection", "target"}
@@ -67,12 +67,13 @@ def with_gaps(rows: list[dict]) -> list[dict]:
 def _hover(row: Mapping, lang: str) -> str:
     source = pick(lang, row["source_title_zh"], row["source_title_en"])
     written = (
-        f"<br>{t('common.as_written', lang)}：{row['value_as_written']}"
+        f"<br>{t('common.as_written', lang)}{colon(lang)}{row['value_as_written']}"
         if row.get("value_as_written")
         else ""
     )
     status = "" if row["status"] == "reported" else f" ({t('status.' + row['status'], lang)})"
-    return f"{row['name']} {row['period']}{status}{written}<br>{t('common.source', lang)}：{source}"
+    source_label = t("common.source", lang) + colon(lang)
+    return f"{row['name']} {row['period']}{status}{written}<br>{source_label}{source}"
 
 
 def point_labels(part: Mapping, unit: MeasureUnit, signed: bool, *, every: bool) -> list[str]:
@@ -273,7 +274,7 @@ def map_hovers(
     """Each region's hover in a measure: the measure, the figure it comes from and the year
     of its denominator; or why it is grey. ``df``: ``map_chart``'s frame, with ``name``."""
     indicator = dict(indicator)  # a catalogue row (a Series) is slow to read row by row
-    sep = ": " if lang == "en" else "："
+    sep = colon(lang)
     raw_word = t("compare.raw_value", lang) + sep
     cannot = t("compare.map_cannot", lang, reason=t(f"compare.map_lacking.{measure}", lang))
     denominator = ""

@@ -41,8 +41,20 @@ def format_quantity(value: float, qualifier: str, indicator: Mapping, lang: str 
     number = format_number(value / factor)
     if norm_lang(lang) == "en":
         sep = "" if unit in {"%"} else " "
+        if number == "1" and not suffix:  # 1 area, 1 firm; but 1+ areas, 1 thousand vehicles
+            unit = singular(unit)
         return f"{prefix}{number}{suffix}{sep}{unit}"
     return f"{prefix}{number}{suffix}{unit}"
+
+
+def singular(unit: str) -> str:
+    """An English count unit for one: areas → area, people → person; other units as they are
+    (kt, GWh, thousand vehicles)."""
+    if unit == "people":
+        return "person"
+    if unit.isalpha() and unit.islower() and unit.endswith("s") and not unit.endswith("ss"):
+        return unit[:-1]
+    return unit
 
 
 def chart_label(value: float, qualifier: str, factor: float) -> str:

@@ -27,7 +27,7 @@ from figures.geometry import (
 )
 from figures.plain import empty, legend_rows, rows, themed_layout
 from figures.theme import FONT_FAMILY
-from i18n import join_names, pick, t
+from i18n import colon, join_names, pick, t
 from store.periods import parse_period
 from store.regions import OUTSIDE_STATISTICS
 
@@ -80,7 +80,7 @@ def region_hover(row: Mapping, lang: str, value: str, extra: Sequence[str] = ())
     status = row.get("status")
     if isinstance(status, str) and status != "reported":
         value += f" ({t('status.' + status, lang)})"
-    sep = ": " if lang == "en" else "："
+    sep = colon(lang)
     period = period_label(str(row["period"]), lang)
     lines = [f"<b>{row['name']}</b>", value, *extra, f"{t('common.period', lang)}{sep}{period}"]
     if isinstance(row.get("value_as_written"), str) and row["value_as_written"]:

@@ -55,6 +55,11 @@ def t(key: str, lang: str | None = None, **params: object) -> str:
     return text.format(**params) if params else text
 
 
+def colon(lang: str | None = None) -> str:
+    """The colon after a label: 来源： in Chinese, "Source: " in English."""
+    return ": " if norm_lang(lang) == "en" else "："
+
+
 def join_names(names: Iterable[str], lang: str | None = None) -> str:
     """A list of names as the language writes it: 枣庄市、武汉市 / Zaozhuang, Wuhan."""
     return (", " if norm_lang(lang) == "en" else "、").join(names)

@@ -17,7 +17,7 @@ from components.tables import create_grid
 from components.urls import parse_rev, search, split_list
 from figures.chain import chain_heatmap
 from figures.format import format_quantity
-from i18n import join_names, norm_lang, pick, t
+from i18n import colon, join_names, norm_lang, pick, t
 from store import queries
 from store.db import get_engine
 from store.periods import parse_period
@@ -229,7 +229,7 @@ def _mapping(ind: pd.DataFrame, lang: str) -> html.Details:
             html.Li(
                 [
                     html.Strong(t(f"chain.link.{link.key}", lang)),
-                    "：" if lang == "zh" else ": ",
+                    colon(lang),
                     ("；" if lang == "zh" else "; ").join(parts) or t("chain.mapping_none", lang),
                 ]
             )

@@ -16,7 +16,7 @@ from components.tables import create_grid
 from components.urls import href, parse_rev, search
 from figures.format import format_number
 from i18n import catalogue as strings
-from i18n import norm_lang, pick, t
+from i18n import colon, norm_lang, pick, t
 from store.db import get_engine
 from store.queries_indicators import catalogue, search_catalogue
 
@@ -140,7 +140,7 @@ def _years(r: pd.Series, lang: str) -> str:
 
 
 def _detail(r: pd.Series, params: dict, lang: str) -> dbc.Card:
-    colon = "：" if lang == "zh" else ": "
+    sep = colon(lang)
     facts = [
         (t("indicators.col.code", lang), html.Code(r["code"])),
         (t("indicators.detail.names", lang), f"{r['name_zh']} / {r['name_en']}"),
@@ -189,7 +189,7 @@ def _detail(r: pd.Series, params: dict, lang: str) -> dbc.Card:
                     pick(lang, zh, en),
                     href=href("/sources", {"lang": lang, "source": key, "rev": params["rev"]}),
                 ),
-                f"{colon}{t('indicators.detail.source_count', lang, count=n)}",
+                f"{sep}{t('indicators.detail.source_count', lang, count=n)}",
             ]
         )
         for key, zh, en, n in zip(

@@ -16,7 +16,7 @@ from components.shell import create_page
 from components.urls import href, parse_rev, search
 from figures.format import format_number
 from figures.sparkline import sparkline
-from i18n import norm_lang, pick, t
+from i18n import colon, norm_lang, pick, t
 from store import queries
 from store.db import get_engine
 from store.regions import descendant_prefix
@@ -94,7 +94,7 @@ def layout(
             html.P(
                 [
                     t("overview.parent", lang),
-                    "：",
+                    colon(lang),
                     dcc.Link(
                         pick(lang, parent["name_zh"], parent["name_en"]),
                         href=href(PATH, {"lang": lang, "region": parent["code"]}),

@@ -69,3 +69,29 @@ def test_history_takes_the_latest_period_of_each_year() -> None:
     assert list(found) == ["x"]  # y has one year only: no sparkline
     fig = sparkline(found["x"])
     assert list(fig.data[0].y) == [1.0, 3.0, 4.0] and fig.layout.xaxis.visible is False
+
+
+CARD_LABELS = [("zh", "原文：6万吨", "来源："), ("en", "As written: 6万吨", "Source: ")]
+
+
+@pytest.mark.parametrize(("lang", "written", "source"), CARD_LABELS)
+def test_a_figure_card_labels_with_the_colon_of_its_language(lang, written, source) -> None:  # type: ignore[no-untyped-def]
+    from dash import html
+
+    from components.figures import create_figure_card_body
+    from tests.viewkit import texts
+
+    row = pd.Series(
+        {"value": 60000.0, "qualifier": "exact", "period": "2024-08", "status": "reported",
+         "value_as_written": "6万吨", "source_title_zh": "发布会", "source_title_en": "Briefing",
+         "source_key": "s1", "indicator_code": "anode_capacity"}
+    )  # fmt: skip
+    indicator = pd.Series(
+        {"code": "anode_capacity", "name_zh": "负极材料产能", "name_en": "Anode capacity",
+         "unit": "t", "display_zh_factor": 1e4, "display_zh_unit": "万吨",
+         "display_en_factor": 1e3, "display_en_unit": "kt"}
+    )  # fmt: skip
+    text = texts(html.Div(create_figure_card_body(row, indicator, lang))).replace("\n", "")
+    assert written in text and source in text
+    if lang == "en":
+        assert "：" not in text

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from figures.format import chart_label, format_number, format_quantity
+from figures.format import chart_label, format_number, format_quantity, singular
 from store.periods import PeriodError, parse_period
 
 CATHODE = {
@@ -56,6 +56,14 @@ def test_quantities_as_readers_see_them() -> None:
     assert format_quantity(180, "at_least", PLATFORMS, "en") == "180+ platforms"
     assert format_quantity(300, "approx", PLATFORMS, "zh") == "约300个"
     assert format_quantity(46, "exact", SHARE, "en") == "46%"
+    # one of a count is singular in English, unless it is a lower bound
+    assert format_quantity(1, "exact", PLATFORMS, "en") == "1 platform"
+    assert format_quantity(1, "approx", PLATFORMS, "en") == "~1 platform"
+    assert format_quantity(1, "at_least", PLATFORMS, "en") == "1+ platforms"
+    assert format_quantity(1000, "exact", CATHODE, "en") == "1 kt"
+    assert [singular(u) for u in ("people", "areas", "kt", "thousand vehicles", "CNY bn")] == [
+        "person", "area", "kt", "thousand vehicles", "CNY bn",
+    ]  # fmt: skip
     assert format_number(10200) == "10,200" and format_number(385.5601) == "385.56"
     assert format_number(0.9) == "0.9" and format_number(0.0042) == "0.0042"
     assert chart_label(180, "at_least", 1) == "180+" and chart_label(300, "approx", 1) == "~300"
