@@ -103,3 +103,35 @@ def test_migration_leaves_an_empty_store_to_the_shipped_dataset(tmp_path: Path) 
         assert _outside(engine) == (EXPECTED, 19, 1)
     finally:
         engine.dispose()
+
+
+def test_the_three_are_the_same_everywhere() -> None:
+    """The codes the maps treat apart, the regions the ETL adds and what migration 0005 writes
+    into an older store are the rows of the shipped files."""
+    import csv
+    import importlib
+
+    from store.regions import OUTSIDE_STATISTICS
+
+    shipped = ROOT / "data" / "shipped"
+    etl_regions = pytest.importorskip("etl.regions")  # needs the ETL's requirements
+    assert set(etl_regions.OUTSIDE_STATISTICS) == OUTSIDE_STATISTICS == set(OUTSIDE)
+    migration = importlib.import_module("store.migrations.versions.0005_regions_outside_statistics")
+    with (shipped / "regions.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["code"] in OUTSIDE_STATISTICS]
+    assert [
+        (r["code"], r["name_zh"], r["name_en"], float(r["lat"]), float(r["lon"])) for r in rows
+    ] == migration.REGIONS
+    assert {r["level"] for r in rows} == {"province"} and {r["parent_code"] for r in rows} == {
+        "100000"
+    }
+    with (shipped / "region_aliases.csv").open(encoding="utf-8") as fh:
+        aliases = [
+            (r["code"], r["alias"], r["kind"])
+            for r in csv.DictReader(fh)
+            if r["code"] in OUTSIDE_STATISTICS
+        ]
+    assert aliases == migration.ALIASES
+    with (shipped / "sources_reference.csv").open(encoding="utf-8") as fh:
+        source = next(r for r in csv.DictReader(fh) if r["key"] == migration.SOURCE["key"])
+    assert {k: source[k] for k in migration.SOURCE} == migration.SOURCE
