@@ -16,13 +16,15 @@ def display_unit(indicator: Mapping, lang: str | None) -> tuple[float, str]:
 
 
 def format_number(x: float) -> str:
-    """16 → 16; 553.8 → 553.8; 10200 → 10,200; 385.5601 → 385.56; 0.0042 → 0.0042."""
+    """16 → 16; 553.8 → 553.8; 10200 → 10,200; 385.5601 → 385.56; below 1, three significant
+    digits (a figure per 万人 is often small: 0.083 → 0.083, not 0.08); 0.0042 → 0.0042."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "—"
-    if x != 0 and abs(x) < 0.01:
-        return f"{x:.2g}"
-    text = f"{x:,.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    decimals = 2
+    if x != 0 and abs(x) < 1:
+        decimals = min(12, 2 - math.floor(math.log10(abs(x))))
+    text = f"{x:,.{decimals}f}".rstrip("0").rstrip(".")
+    return "0" if text in {"-0", ""} else text
 
 
 def qualifier_mark(qualifier: str, lang: str | None) -> tuple[str, str]:

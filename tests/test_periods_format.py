@@ -66,4 +66,7 @@ def test_quantities_as_readers_see_them() -> None:
     ]  # fmt: skip
     assert format_number(10200) == "10,200" and format_number(385.5601) == "385.56"
     assert format_number(0.9) == "0.9" and format_number(0.0042) == "0.0042"
+    assert format_number(0.08299) == "0.083" and format_number(-0.12345) == "-0.123"
+    assert format_number(0.0000123456) == "0.0000123" and format_number(0.99951) == "1"
+    assert format_number(0) == "0" and format_number(-0.0) == "0"
     assert chart_label(180, "at_least", 1) == "180+" and chart_label(300, "approx", 1) == "~300"
