@@ -49,6 +49,8 @@ class CompareData:
     lang: str
     log: bool = False
     missing_regions: list[str] = field(default_factory=list)  # names: no figure at all
+    #: names of regions chosen that the statistics do not cover (台湾 香港 澳门), without figures
+    outside_regions: list[str] = field(default_factory=list)
     rankings: list[tuple[str, pd.DataFrame]] = field(default_factory=list)  # (level, ranked)
     rank_year: int | None = None
     tab: str = "line"
@@ -160,6 +162,10 @@ def create_results(data: CompareData, tabs: Collection[str] | None = None) -> li
         if data.missing_regions
         else []
     )
+    if data.outside_regions:
+        region = join_names(data.outside_regions, lang)
+        outside = t("common.outside_statistics", lang, region=region)
+        missing.append(create_alert(outside, color="light"))
     return [
         *missing,
         dbc.Tabs(

@@ -29,13 +29,14 @@ from components.shell import ROUTER_STATE, SHOWN_FRAME, already_shown, create_pa
 from components.urls import parse_int, parse_rev, search, split_list
 from figures.format import display_unit
 from figures.geometry import packed
-from i18n import norm_lang, pick, t
+from i18n import join_names, norm_lang, pick, t
 from serve.geo import boundaries_url
 from store import queries, queries_compare
 from store.cache import per_revision
 from store.db import get_engine
 from store.queries_map import LEVELS as MAP_LEVELS
 from store.queries_map import boundaries, level_codes, map_years
+from store.regions import OUTSIDE_STATISTICS
 
 PATH = "/compare"
 dash.register_page(
@@ -139,6 +140,9 @@ def view_results(engine: Engine, view: View) -> list:
     df = queries_compare.series(engine, code, view.region_codes, y0, y1, view.as_of)
     if df.empty:
         message = t("compare.no_data", lang, indicator=name, start=y0, end=y1)
+        if view.region_codes and set(view.region_codes) <= OUTSIDE_STATISTICS:
+            names = _names(queries.regions(engine, view.region_codes), lang)
+            message = t("common.outside_statistics", lang, region=join_names(names, lang))
         return [*alerts, create_alert(message, color="info")]
     data = compare_data(
         engine, df, ind, measure, view.region_codes, view.years, lang, view.as_of, view.log,
@@ -219,7 +223,8 @@ def compare_data(
     if tab == "map":
         map_view, map_message = _map_view(engine, ind, measure, region_codes, years, lang, as_of)
     missing = [c for c in region_codes if c not in set(df["entity_code"])]
-    names = queries.regions(engine, missing) if missing else pd.DataFrame()
+    names = queries.regions(engine, missing) if missing else pd.DataFrame(columns=["code"])
+    outside = names["code"].isin(OUTSIDE_STATISTICS)
     return CompareData(
         series=series,
         indicator=ind,
@@ -229,7 +234,8 @@ def compare_data(
         years=years,
         lang=lang,
         log=log,
-        missing_regions=[pick(lang, r["name_zh"], r["name_en"]) for _, r in names.iterrows()],
+        missing_regions=_names(names[~outside], lang),
+        outside_regions=_names(names[outside], lang),
         rankings=rankings,
         rank_year=rank_year,
         tab=tab,
@@ -287,6 +293,13 @@ def packed_boundaries(level: str) -> dict:
     """The level's boundaries with array rings: sent as JSON several times faster (read it,
     never change it; the 地图 page's are the same)."""
     return packed(boundaries(level))
+
+
+def _names(regions: pd.DataFrame, lang: str) -> list[str]:
+    """The names of ``store.queries.regions``' rows in ``lang``."""
+    if regions.empty:
+        return []
+    return [pick(lang, z, e) for z, e in zip(regions["name_zh"], regions["name_en"])]
 
 
 def _denominator_sources(series: pd.DataFrame, den: list[tuple] | None) -> list[tuple[str, str]]:

@@ -19,7 +19,7 @@ from figures.sparkline import sparkline
 from i18n import colon, norm_lang, pick, t
 from store import queries
 from store.db import get_engine
-from store.regions import descendant_prefix
+from store.regions import OUTSIDE_STATISTICS, descendant_prefix
 
 PATH = "/"
 dash.register_page(
@@ -104,7 +104,8 @@ def layout(
             )
         )
     if figures.empty:
-        body.append(create_alert(t("overview.no_figures", lang, region=name), color="info"))
+        key = "common.outside_statistics" if code in OUTSIDE_STATISTICS else "overview.no_figures"
+        body.append(create_alert(t(key, lang, region=name), color="info"))
     else:
         menu_params = {**params, "region": code}
         body.append(create_export_menu(PATH, menu_params, lang, briefing_region=code))

@@ -135,3 +135,25 @@ def test_the_three_are_the_same_everywhere() -> None:
     with (shipped / "sources_reference.csv").open(encoding="utf-8") as fh:
         source = next(r for r in csv.DictReader(fh) if r["key"] == migration.SOURCE["key"])
     assert {k: source[k] for k in migration.SOURCE} == migration.SOURCE
+
+
+def test_pages_say_the_statistics_do_not_cover_them(engine: Engine) -> None:
+    """地区对比 and 总览 for 香港 or 台湾 say why there is nothing, rather than "no data yet"."""
+    from dash import html
+
+    from i18n import t
+    from tests.viewkit import pages_app, texts
+
+    pages_app()
+    from pages import compare, overview
+
+    alone = texts(
+        html.Div(compare.view_results(engine, compare.read_view(engine, {"regions": "810000"})))
+    )
+    assert "香港特别行政区不在本数据的统计范围内" in alone and "没有“常住人口”数据" not in alone
+    both = compare.read_view(engine, {"regions": "370400,710000", "lang": "en"})
+    text = texts(html.Div(compare.view_results(engine, both)))
+    assert "Taiwan is outside the scope of these statistics" in text
+    assert t("compare.missing", "en", regions="Taiwan") not in text  # not called missing
+    page = texts(overview.layout(lang="zh", region="820000"))
+    assert "澳门特别行政区不在本数据的统计范围内" in page and "暂无产业数据" not in page
