@@ -76,14 +76,12 @@ def layout(
     ]
     if indicator and indicator not in ind.index:
         body.append(create_alert(t("common.unknown_indicator", lang, indicator=indicator)))
-    if as_of:
-        body.append(html.P(t("alliances.as_of_members", lang), className="small text-muted"))
     if not chosen:
         body.append(create_alert(t("alliances.none", lang), color="info"))
         return create_page(lang, PATH, params, t("alliances.title", lang), *body)
     shown = every.set_index("code", drop=False).loc[chosen]
     names = {c: pick(lang, shown.loc[c, "name_zh"], shown.loc[c, "name_en"]) for c in chosen}
-    members = queries_alliances.memberships(engine, chosen)
+    members = queries_alliances.memberships(engine, chosen, as_of=as_of)
     members_now = counted(members)
     figures = queries.observations(engine, entity_type="alliance", entity_codes=chosen, as_of=as_of)
     reported = figures[figures["indicator_code"] == "alliance_members"]

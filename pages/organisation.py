@@ -65,7 +65,9 @@ def layout(
         return create_page(lang, PATH, params, str(name), _choose(found, lang, as_of), back)
     org = found.iloc[0]
     params["kind"] = org["kind"]
-    memberships = queries_alliances.memberships(engine, organisation_ids=[int(org["id"])])
+    memberships = queries_alliances.memberships(
+        engine, organisation_ids=[int(org["id"])], as_of=as_of
+    )
     alliances = queries_alliances.alliances(engine).set_index("code", drop=False)
     figures = queries_alliances.organisation_figures(engine, [org["name_zh"]], as_of=as_of)
     ind = queries.indicators(engine)

@@ -1,10 +1,11 @@
 """Committing the template's entities: signed projects and alliance members.
 
 ``commit_entities`` runs inside the revision's transaction (the caller opens the revision and
-commits or rolls back). Signed projects are revisioned like observations: a changed project
-closes its live row (``rev_to``) and adds a new one. Organisations are created as needed;
-memberships are kept current in place (the model has no revision columns): a joining or
-leaving date or a role that an upload gives replaces the stored one.
+commits or rolls back). Signed projects and memberships are revisioned like observations: a
+changed one closes its live row (``rev_to``) and adds a new one, so that a rollback undoes the
+change and "as of revision N" shows who was a member then. Organisations are created as
+needed; a joining or leaving date or a role that an upload gives replaces the stored one (a
+date the upload leaves empty keeps the stored one).
 """
 
 from __future__ import annotations
@@ -147,6 +148,7 @@ def _commit_members(session, revision, members, source_id, counts) -> None:  # t
             select(Membership).where(
                 Membership.alliance_code == m["alliance_code"],
                 Membership.organisation_id == org_id,
+                Membership.rev_to.is_(None),
             )
         ).first()
         if current is None:
@@ -159,6 +161,7 @@ def _commit_members(session, revision, members, source_id, counts) -> None:  # t
                     left=left,
                     source_id=source_id(m.get("source")),
                     sentence=f"{revision.file_name} row {m.get('_row', '')}",
+                    rev_from=revision.id,
                 )
             )
             counts["memberships_added"] += 1
@@ -171,8 +174,17 @@ def _commit_members(session, revision, members, source_id, counts) -> None:  # t
         if all(getattr(current, f) == v for f, v in new.items()):
             counts["memberships_unchanged"] += 1
             continue
-        for f, v in new.items():
-            setattr(current, f, v)
-        current.source_id = source_id(m.get("source"))
-        current.sentence = f"{revision.file_name} row {m.get('_row', '')}"
+        current.rev_to = revision.id  # as a changed project is closed
+        session.add(
+            Membership(
+                alliance_code=current.alliance_code,
+                organisation_id=org_id,
+                title_zh=current.title_zh,
+                title_en=current.title_en,
+                source_id=source_id(m.get("source")),
+                sentence=f"{revision.file_name} row {m.get('_row', '')}",
+                rev_from=revision.id,
+                **new,
+            )
+        )
         counts["memberships_changed"] += 1

@@ -168,6 +168,9 @@ class Membership(Base):
     left: Mapped[dt.date | None] = mapped_column(Date)
     source_id: Mapped[int | None] = mapped_column(ForeignKey("source.id"))
     sentence: Mapped[str] = mapped_column(Text, default="")
+    # revisioned like observations: a change closes the row (rev_to) and adds the new state
+    rev_from: Mapped[int] = mapped_column(ForeignKey("revision.id"))
+    rev_to: Mapped[int | None] = mapped_column(ForeignKey("revision.id"))
 
 
 class Event(Base):

@@ -30,11 +30,17 @@ EXPORT_COLUMNS = TIDY_COLUMNS  # DESIGN.md: the export has the loaders' tidy col
 
 def live(as_of: int | None = None) -> ColumnElement[bool]:
     """Observations visible now, or as they stood at revision ``as_of``."""
+    return visible(Observation, as_of)
+
+
+def visible(model: type, as_of: int | None = None) -> ColumnElement[bool]:
+    """Rows of a revisioned table (``rev_from``, ``rev_to``: observations, signed projects,
+    memberships) visible now, or as they stood at revision ``as_of``."""
     if as_of is None:
-        return Observation.rev_to.is_(None)
+        return model.rev_to.is_(None)  # type: ignore[attr-defined]
     return and_(
-        Observation.rev_from <= as_of,
-        or_(Observation.rev_to.is_(None), Observation.rev_to > as_of),
+        model.rev_from <= as_of,  # type: ignore[attr-defined]
+        or_(model.rev_to.is_(None), model.rev_to > as_of),  # type: ignore[attr-defined]
     )
 
 
@@ -258,7 +264,9 @@ def alliances(engine: Engine) -> pd.DataFrame:
     return _frame(engine, stmt)
 
 
-def members(engine: Engine, alliance_code: str | None = None) -> pd.DataFrame:
+def members(
+    engine: Engine, alliance_code: str | None = None, as_of: int | None = None
+) -> pd.DataFrame:
     stmt = (
         select(
             Membership.alliance_code,
@@ -272,6 +280,7 @@ def members(engine: Engine, alliance_code: str | None = None) -> pd.DataFrame:
             Organisation.kind,
         )
         .join(Organisation, Organisation.id == Membership.organisation_id)
+        .where(visible(Membership, as_of))
         .order_by(Membership.alliance_code, Membership.id)
     )
     if alliance_code:

@@ -4,8 +4,8 @@ An organisation's own figures (a member enterprise's cell capacity) are observat
 ``entity_type = "organisation"`` (``ORGANISATION``) whose ``entity_code`` is the organisation's
 Chinese name, the name its sources and workbooks use; the shipped dataset has none yet.
 
-Memberships have no revisions (``store.entities`` keeps them current in place): ``as_of``
-applies to figures, never to who is a member.
+Memberships are revisioned like figures (``store.entities``): ``as_of`` gives who was a member
+as the data stood at that revision.
 
 Organisations have no region of their own in the data model; ``organisation_region`` reads it
 from the name (天津巴莫科技 → 天津市) and says that it did (``region_basis = "name"``).
@@ -52,9 +52,11 @@ def memberships(
     engine: Engine,
     alliance_codes: list[str] | None = None,
     organisation_ids: list[int] | None = None,
+    as_of: int | None = None,
 ) -> pd.DataFrame:
-    """Every membership (experts and supporters included) with its organisation and source,
-    in the order they were recorded. Columns: ``MEMBERSHIP_COLUMNS``."""
+    """Every membership (experts and supporters included) with its organisation and source, in
+    the order they were recorded, now or as the data stood at revision ``as_of``. Columns:
+    ``MEMBERSHIP_COLUMNS``."""
     m, o = Membership, Organisation
     stmt = (
         select(
@@ -77,6 +79,7 @@ def memberships(
         .join(Source, Source.id == m.source_id, isouter=True)
         .order_by(m.alliance_code, m.id)
     )
+    stmt = stmt.where(queries.visible(m, as_of))
     if alliance_codes is not None:
         stmt = stmt.where(m.alliance_code.in_(alliance_codes))
     if organisation_ids is not None:

@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterable
 
 import pandas as pd
-from sqlalchemy import Engine, and_, or_, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -101,10 +101,7 @@ def sum_with_qualifier(
 
 def live_projects(as_of: int | None = None) -> ColumnElement[bool]:
     """Projects visible now, or as they stood at revision ``as_of``."""
-    sp = SignedProject
-    if as_of is None:
-        return sp.rev_to.is_(None)
-    return and_(sp.rev_from <= as_of, or_(sp.rev_to.is_(None), sp.rev_to > as_of))
+    return queries.visible(SignedProject, as_of)
 
 
 def projects(engine: Engine, as_of: int | None = None) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from store.models import Observation, Revision, SignedProject
+from store.models import Membership, Observation, Revision, SignedProject
 from store.revisions import _open_revision
 
 _COPIED = [
@@ -20,6 +20,9 @@ _COPIED = [
 ]
 _PROJECT_COPIED = [
     c.name for c in SignedProject.__table__.columns if c.name not in {"id", "rev_from", "rev_to"}
+]
+_MEMBER_COPIED = [
+    c.name for c in Membership.__table__.columns if c.name not in {"id", "rev_from", "rev_to"}
 ]
 
 
@@ -51,6 +54,8 @@ def rollback_to(
         closed = _close_newer(session, Observation, target, revision.id)
         _restore(session, SignedProject, _PROJECT_COPIED, target, revision.id)
         _close_newer(session, SignedProject, target, revision.id)
+        _restore(session, Membership, _MEMBER_COPIED, target, revision.id)
+        _close_newer(session, Membership, target, revision.id)
         revision.added, revision.changed, revision.removed = restored, 0, closed
         summary = RollbackSummary(revision.id, target, closed, restored)
     return summary

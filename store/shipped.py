@@ -186,6 +186,7 @@ def load_shipped(session: Session) -> int:
                 left=_date(r["left"]),
                 source_id=sources.get(r["source_key"]),
                 sentence=r["sentence"],
+                rev_from=INITIAL_REVISION,
             )
         )
 

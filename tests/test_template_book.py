@@ -552,7 +552,15 @@ def test_commit_entities_writes_projects_organisations_and_memberships(
         changed = commit_entities(session, revision.id, result)
         assert (changed["projects_changed"], changed["events_unmatched"]) == (1, 1)
         assert changed["memberships_changed"] == 1
-        assert membership.left == dt.date(2025, 1, 31)
+        # the membership is revisioned like a project: the old row closed, the new one live
+        versions = session.scalars(
+            select(Membership).where(Membership.organisation_id == org.id).order_by(Membership.id)
+        ).all()
+        assert [(v.left, v.rev_from, v.rev_to) for v in versions] == [
+            (None, revision.id, revision.id),
+            (dt.date(2025, 1, 31), revision.id, None),
+        ]
+        assert versions[1].joined == dt.date(2024, 8, 25) and versions[1].role == "member"
         rows = session.scalars(
             select(SignedProject)
             .where(SignedProject.name_zh == "年产10GWh钠离子电池项目")
