@@ -142,7 +142,7 @@ def view_results(engine: Engine, view: View) -> list:
         message = t("compare.no_data", lang, indicator=name, start=y0, end=y1)
         if view.region_codes and set(view.region_codes) <= OUTSIDE_STATISTICS:
             names = _names(queries.regions(engine, view.region_codes), lang)
-            message = t("common.outside_statistics", lang, region=join_names(names, lang))
+            message = t("common.outside_statistics", lang, region=join_names(names.values(), lang))
         return [*alerts, create_alert(message, color="info")]
     data = compare_data(
         engine, df, ind, measure, view.region_codes, view.years, lang, view.as_of, view.log,
@@ -222,9 +222,9 @@ def compare_data(
     map_view, map_message = None, ""
     if tab == "map":
         map_view, map_message = _map_view(engine, ind, measure, region_codes, years, lang, as_of)
-    missing = [c for c in region_codes if c not in set(df["entity_code"])]
-    names = queries.regions(engine, missing) if missing else pd.DataFrame(columns=["code"])
-    outside = names["code"].isin(OUTSIDE_STATISTICS)
+    have = set(df["entity_code"])
+    missing = [c for c in region_codes if c not in have]
+    names = _names(queries.regions(engine, missing), lang) if missing else {}
     return CompareData(
         series=series,
         indicator=ind,
@@ -234,8 +234,8 @@ def compare_data(
         years=years,
         lang=lang,
         log=log,
-        missing_regions=_names(names[~outside], lang),
-        outside_regions=_names(names[outside], lang),
+        missing_regions=[n for c, n in names.items() if c not in OUTSIDE_STATISTICS],
+        outside_regions=[n for c, n in names.items() if c in OUTSIDE_STATISTICS],
         rankings=rankings,
         rank_year=rank_year,
         tab=tab,
@@ -295,11 +295,12 @@ def packed_boundaries(level: str) -> dict:
     return packed(boundaries(level))
 
 
-def _names(regions: pd.DataFrame, lang: str) -> list[str]:
-    """The names of ``store.queries.regions``' rows in ``lang``."""
+def _names(regions: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Code → name in ``lang`` of ``store.queries.regions``' rows."""
     if regions.empty:
-        return []
-    return [pick(lang, z, e) for z, e in zip(regions["name_zh"], regions["name_en"])]
+        return {}
+    columns = (regions[c] for c in ("code", "name_zh", "name_en"))
+    return {c: pick(lang, z, e) for c, z, e in zip(*columns)}
 
 
 def _denominator_sources(series: pd.DataFrame, den: list[tuple] | None) -> list[tuple[str, str]]:
