@@ -11,15 +11,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from dash import dcc
 
-from analysis.normalise import substitutions
 from components.alerts import create_alert
-from components.compare_text import (
-    chart_title,
-    denominator_name,
-    source_text,
-    subtitle,
-    years_text,
-)
+from components.compare_text import chart_title, source_text, substitution_notes, subtitle
 from components.figures import GRAPH_CONFIG
 from figures.compare import PROJECTED, map_chart, map_grey_note
 from figures.plain import Figure, empty
@@ -74,18 +67,7 @@ def map_texts(data: CompareData) -> MapTexts:
         figure_notes.append(t("qualifier.note", lang))
     if has["status"].isin(PROJECTED).any():
         figure_notes.append(t("map.projection_note", lang))
-    if measure in {"per_capita", "per_area"}:
-        denominator = denominator_name(measure, lang)
-        for year, years in substitutions(used):
-            figure_notes.append(
-                t(
-                    "compare.substituted",
-                    lang,
-                    denominator=denominator,
-                    used=year,
-                    years=years_text(years, lang),
-                )
-            )
+    figure_notes += substitution_notes(used, measure, lang)
     level = t(f"map.level_noun.{view.level}", lang)
     notes = []
     if view.moved_from is not None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from analysis.normalise import year_ranges
-from i18n import pick, t
+from analysis.normalise import substitutions, year_ranges
+from i18n import join_names, pick, t
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from components.compare_view import CompareData
 
 
@@ -39,7 +41,25 @@ def source_text(pairs: Iterable[tuple[object, object]], lang: str) -> str:
 
 def years_text(years: list[int], lang: str) -> str:
     """2016—2019、2021 (runs of years)."""
-    return ("、" if lang == "zh" else ", ").join(year_ranges(years))
+    return join_names(year_ranges(years), lang)
+
+
+def substitution_notes(df: pd.DataFrame, measure: str, lang: str) -> list[str]:
+    """常住人口取2020年数据（用于2021—2023年）: each year whose per-capita or per-area figures
+    were divided by another year's denominator (``df``: normalised); none for other measures."""
+    if measure not in {"per_capita", "per_area"}:
+        return []
+    denominator = denominator_name(measure, lang)
+    return [
+        t(
+            "compare.substituted",
+            lang,
+            denominator=denominator,
+            used=used,
+            years=years_text(years, lang),
+        )
+        for used, years in substitutions(df)
+    ]
 
 
 def denominator_name(measure: str, lang: str) -> str:

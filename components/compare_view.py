@@ -14,7 +14,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from analysis.normalise import MeasureUnit, gaps, substitutions
+from analysis.normalise import MeasureUnit, gaps
 from components.alerts import create_alert
 from components.compare_map import MapView, create_map, map_texts
 from components.compare_tables import create_ranking, create_table
@@ -23,6 +23,7 @@ from components.compare_text import (
     denominator_name,
     measure_name,
     source_text,
+    substitution_notes,
     subtitle,
     years_text,
 )
@@ -246,16 +247,7 @@ def chart_notes(data: CompareData, df: pd.DataFrame) -> list[str]:
             notes.append(
                 t("compare.no_denominator", lang, denominator=denominator, regions=regions)
             )
-        for used, years in substitutions(df):
-            notes.append(
-                t(
-                    "compare.substituted",
-                    lang,
-                    denominator=denominator,
-                    used=used,
-                    years=years_text(years, lang),
-                )
-            )
+        notes += substitution_notes(df, data.measure, lang)
         notes.append(t("compare.ratio_note", lang))
     if data.measure.startswith("share_"):
         lacking = sorted(set(df.loc[df["denominator"].isna(), "name"]))
