@@ -19,7 +19,9 @@ def hidden(name: str, value: str, input_id: str | None = None) -> dbc.Input:
     )
 
 
-def create_account_items(lang: str, path: str, params: dict[str, object]) -> list[dbc.NavItem]:
+def create_account_items(
+    lang: str, path: str, params: dict[str, object]
+) -> list[dbc.NavItem | dbc.DropdownMenu]:
     """The user's menu (their role, the admin link, a sign-out form); or a sign-in link."""
     here = href(path, params)
     name = current_user_name()
@@ -37,7 +39,7 @@ def create_account_items(lang: str, path: str, params: dict[str, object]) -> lis
                 )
             )
         ]
-    # one menu under the user's name: the navbar stays one line on a 1280 px screen
+    # one menu under a person icon: the navbar stays one line on a 1280 px screen
     role = t("auth.menu_role", lang, role=t(f"auth.role.{current_role()}", lang))
     menu: list[object] = [
         dbc.DropdownMenuItem(
