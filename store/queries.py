@@ -6,6 +6,7 @@ import functools
 
 import pandas as pd
 from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from loaders.result import TIDY_COLUMNS
@@ -264,6 +265,20 @@ def alliances(engine: Engine) -> pd.DataFrame:
     return _frame(engine, stmt)
 
 
+def recorded_order() -> ColumnElement[int]:
+    """Where a membership stands in its alliance's list: the id of its first version, so that
+    a member whose role or dates changed (a new row, ``store.entities``) keeps its place."""
+    first = aliased(Membership)
+    return (
+        select(func.min(first.id))
+        .where(
+            first.alliance_code == Membership.alliance_code,
+            first.organisation_id == Membership.organisation_id,
+        )
+        .scalar_subquery()
+    )
+
+
 def members(
     engine: Engine, alliance_code: str | None = None, as_of: int | None = None
 ) -> pd.DataFrame:
@@ -281,7 +296,7 @@ def members(
         )
         .join(Organisation, Organisation.id == Membership.organisation_id)
         .where(visible(Membership, as_of))
-        .order_by(Membership.alliance_code, Membership.id)
+        .order_by(Membership.alliance_code, recorded_order())
     )
     if alliance_code:
         stmt = stmt.where(Membership.alliance_code == alliance_code)

@@ -77,7 +77,7 @@ def memberships(
         )
         .join(o, o.id == m.organisation_id)
         .join(Source, Source.id == m.source_id, isouter=True)
-        .order_by(m.alliance_code, m.id)
+        .order_by(m.alliance_code, queries.recorded_order())
     )
     stmt = stmt.where(queries.visible(m, as_of))
     if alliance_codes is not None:

@@ -63,6 +63,15 @@ def test_a_membership_change_is_kept_apart_and_rolled_back(tmp_path: Path) -> No
         assert _left(engine) == dt.date(2025, 6, 30)
         assert pd.isna(_left(engine, as_of=base))  # as it stood: no leaving date yet
         assert len(queries_alliances.memberships(engine)) == every  # changed, not added
+        # and it keeps its place in the alliance's list
+        now = queries_alliances.memberships(engine, [ALLIANCE])["name_zh"].tolist()
+        assert (
+            now == queries_alliances.memberships(engine, [ALLIANCE], as_of=base)["name_zh"].tolist()
+        )
+        assert (
+            now.index("南开大学") == 0
+            and queries.members(engine, ALLIANCE)["name_zh"].tolist() == now
+        )
 
         back = rollback_to(engine, base, author="admin")
         assert pd.isna(_left(engine))  # the rollback undoes the membership change too
