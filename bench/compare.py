@@ -19,8 +19,9 @@ view, SQL, …), medians:
   benchmark checks first that these statements give the view's own ranks and figures;
 - **rows read**: the plain statements that only read the rows the view needs, on the cursor:
   ``line`` (``bar`` and ``table`` need the same): the four cities' series and population;
-  ``rank``: also every city's figure of the last year and their population;
-  ``map``: also every prefecture's figure of the last year, their names and population.
+  ``rank``: also every city's figure of the last year and their population of that year
+  (every year's for those without one); ``map``: also every prefecture's figure of the last
+  year, their names and population, read the same way.
   No SQL can do the work in less: the ratio to it is printed beside the target's.
 
 Same query work on both sides: in the timed views the aggregate (ranking, map figures) is read
@@ -173,9 +174,16 @@ def _series(cur, indicator: str, codes: list[str], years: tuple[int, int] | None
     return cur.execute(sql, [indicator, *codes, *(years or ())]).fetchall()
 
 
-def _population(cur, codes: list[str]) -> list:  # type: ignore[no-untyped-def]
+def _population(cur, codes: list[str], year: int | None = None) -> list:  # type: ignore[no-untyped-def]
+    """Every year's population of ``codes``; with ``year``, that year's, and every year's of
+    the regions without one (what ``store.queries_compare.denominator_rows`` reads)."""
     sql = DENOMINATORS.format(codes=_marks(codes))
-    return cur.execute(sql, [*codes, "resident_population"]).fetchall()
+    if year is None:
+        return cur.execute(sql, [*codes, "resident_population"]).fetchall()
+    rows = cur.execute(sql + " AND o.year = ?", [*codes, "resident_population", year]).fetchall()
+    found = {r[0] for r in rows}
+    rest = [c for c in codes if c not in found]
+    return rows + (_population(cur, rest) if rest else [])
 
 
 def bare_sql(engine, tab: str, years: tuple[int, int]) -> float:  # type: ignore[no-untyped-def]
@@ -190,7 +198,7 @@ def bare_sql(engine, tab: str, years: tuple[int, int]) -> float:  # type: ignore
         _population(cur, regions)
         if tab == "rank":
             peers = cur.execute(PEERS, [indicator, last, "city"]).fetchall()
-            _population(cur, sorted({p[0] for p in peers}))
+            _population(cur, sorted({p[0] for p in peers}), last)
         elif tab == "map":
             from store.queries_map import level_codes
 
@@ -199,7 +207,7 @@ def bare_sql(engine, tab: str, years: tuple[int, int]) -> float:  # type: ignore
                 MAP.format(codes=_marks(codes)), [*codes, indicator, last, last]
             ).fetchall()
             cur.execute(NAMES.format(codes=_marks(codes)), codes).fetchall()
-            _population(cur, sorted({f[0] for f in found}))
+            _population(cur, sorted({f[0] for f in found}), last)
     finally:
         raw.close()
     return time.perf_counter() - start
@@ -212,14 +220,15 @@ def bare_sql(engine, tab: str, years: tuple[int, int]) -> float:  # type: ignore
 # (``LATEST``: a whole year after its months, the periods the benchmark's store holds).
 LATEST = "ROW_NUMBER() OVER (PARTITION BY {t}.entity_code, {t}.year ORDER BY {order}) AS latest"
 PERIODS = "length({t}.period) = 4 DESC, {t}.period DESC"
-# (CROSS JOIN: SQLite's way to keep the figures outside, each region's population found by
-# its index, not every population figure read and matched)
+# Each figure's population is one row, found by a correlated subquery on the region's index
+# (the nearest year first): faster than numbering every population figure of the regions
+# (ROW_NUMBER over a join) by about a third on the ranking and four times on the line.
 NEAREST = (  # {figures}: a table of (code, year) → the population of the nearest year
-    "SELECT f.code, f.year, p.value AS den, p.year AS den_year, ROW_NUMBER() OVER ("
-    "PARTITION BY f.code, f.year ORDER BY abs(p.year - f.year), p.year, "
-    f"{PERIODS.format(t='p')}) AS nth FROM {{figures}} f "
-    "CROSS JOIN observation p ON p.entity_type = 'region' AND p.entity_code = f.code AND "
-    "p.indicator_code = 'resident_population' AND p.year IS NOT NULL AND p.rev_to IS NULL"
+    "SELECT f.code, f.year, p.value AS den, p.year AS den_year FROM {figures} f "
+    "LEFT JOIN observation p ON p.id = (SELECT q.id FROM observation q, (SELECT f.year AS fy) "
+    "WHERE q.entity_type = 'region' AND q.entity_code = f.code AND "
+    "q.indicator_code = 'resident_population' AND q.year IS NOT NULL AND q.rev_to IS NULL "
+    f"ORDER BY abs(q.year - fy), q.year, {PERIODS.format(t='q')} LIMIT 1)"
 )
 SERIES_AGG = (
     "WITH f0 AS (SELECT o.entity_code AS code, o.year, o.period, o.value, o.qualifier, "
@@ -230,7 +239,7 @@ SERIES_AGG = (
     f"AND o.year >= ? AND o.year <= ? AND {LIVE}), f AS (SELECT * FROM f0 WHERE latest = 1), "
     f"d AS ({NEAREST.format(figures='f')}) "
     "SELECT f.*, f.value / (d.den / 10000.0) AS measure, d.den_year FROM f "
-    "LEFT JOIN d ON d.code = f.code AND d.year = f.year AND d.nth = 1 ORDER BY f.code, f.year"
+    "LEFT JOIN d ON d.code = f.code AND d.year = f.year ORDER BY f.code, f.year"
 )
 RANK_AGG = (
     "WITH f0 AS (SELECT o.entity_code AS code, o.year, o.value, o.qualifier, r.name_zh, "
@@ -239,7 +248,7 @@ RANK_AGG = (
     "o.indicator_code = ? AND o.year = ? AND o.entity_type = 'region' AND r.level = ? AND "
     f"{LIVE}), f AS (SELECT * FROM f0 WHERE latest = 1), "
     f"d AS ({NEAREST.format(figures='f')}), m AS (SELECT f.*, "
-    "f.value / (d.den / 10000.0) AS measure FROM f JOIN d ON d.code = f.code AND d.nth = 1 "
+    "f.value / (d.den / 10000.0) AS measure FROM f JOIN d ON d.code = f.code "
     "WHERE d.den > 0), ranked AS (SELECT m.*, RANK() OVER (ORDER BY measure DESC) AS rank, "
     "COUNT(*) OVER () AS n FROM m) "
     "SELECT * FROM ranked WHERE rank <= 10 OR code IN ({codes}) ORDER BY rank, code"
@@ -253,7 +262,7 @@ MAP_AGG = (
     f"{LIVE}), f AS (SELECT * FROM f0 WHERE latest = 1), d AS ({NEAREST.format(figures='f')}) "
     "SELECT r.code, r.name_zh, r.name_en, f.value, f.qualifier, f.title_zh, "
     "f.value / (d.den / 10000.0) AS measure, d.den_year FROM region r "
-    "LEFT JOIN f ON f.code = r.code LEFT JOIN d ON d.code = r.code AND d.nth = 1 "
+    "LEFT JOIN f ON f.code = r.code LEFT JOIN d ON d.code = r.code "
     "WHERE r.code IN ({codes})"
 )
 

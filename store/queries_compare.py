@@ -149,9 +149,16 @@ def denominator_rows(
     indicator_code: str,
     region_codes: list[str],
     as_of: int | None = None,
+    year: int | None = None,
 ) -> list[tuple] | None:
     """``denominators`` as plain tuples (``DENOMINATOR_COLUMNS`` and ``for_code``, the region
-    each divides): what a ranking or a map of hundreds of regions indexes without a frame."""
+    each divides): what a ranking or a map of hundreds of regions indexes without a frame.
+
+    ``year``: only figures of that year are divided (a ranking, a map). A region's population
+    or area of that very year is then the nearest there is, and its other years are not read:
+    only regions without one have every year read, to find the nearest. ``normalise`` picks
+    the same denominators from these rows as from all of them, from a tenth of the rows.
+    """
     kind = MEASURES.get(measure)
     if kind is None or not region_codes:
         return None
@@ -170,7 +177,14 @@ def denominator_rows(
             if parent and parent != code
             for row in found.get(parent, [])
         ]
-    return [(*row, row[0]) for row in _latest_figures(engine, kind, region_codes, as_of)]
+    if year is None:
+        return [(*row, row[0]) for row in _latest_figures(engine, kind, region_codes, as_of)]
+    rows = _latest_figures(engine, kind, region_codes, as_of, year)
+    found = {row[0] for row in rows if row[3] is not None}  # as denominator_index reads
+    rest = [code for code in region_codes if code not in found]
+    if rest:
+        rows += _latest_figures(engine, kind, rest, as_of)
+    return [(*row, row[0]) for row in rows]
 
 
 def index_of(rows: list[tuple] | None) -> DenominatorIndex:
@@ -179,9 +193,14 @@ def index_of(rows: list[tuple] | None) -> DenominatorIndex:
 
 
 def _latest_figures(
-    engine: Engine, indicator_code: str, codes: list[str], as_of: int | None
+    engine: Engine,
+    indicator_code: str,
+    codes: list[str],
+    as_of: int | None,
+    year: int | None = None,
 ) -> list[Row]:
-    """Each region's figure of every year (the latest period in it), ``DENOMINATOR_COLUMNS``."""
+    """Each region's figure of every year, or of ``year`` only (the latest period in it),
+    ``DENOMINATOR_COLUMNS``."""
     o = Observation
     columns = [
         o.entity_code,
@@ -192,7 +211,7 @@ def _latest_figures(
         Source.title_zh,
         Source.title_en,
     ]
-    return _latest(engine, _figures(columns, indicator_code, codes, None, None, as_of))
+    return _latest(engine, _figures(columns, indicator_code, codes, year, year, as_of))
 
 
 def resolve_regions(engine: Engine, wanted: list[str]) -> list[str]:
@@ -311,7 +330,7 @@ def _ranking(
         df = both[both["year"] == year]
     else:
         codes = sorted(df["entity_code"])
-        rows = denominator_rows(engine, measure, indicator_code, codes, as_of)
+        rows = denominator_rows(engine, measure, indicator_code, codes, as_of, year)
         df = normalise(df, measure, index_of(rows) if rows is not None else None)
     return rank(df)
 
@@ -367,7 +386,7 @@ def _map_measure(
         out["denominator_source_en"] = [e if u else None for (_, e), u in zip(found, used)]
         return out
     have = df.loc[df["value"].notna(), "entity_code"].tolist()
-    rows = denominator_rows(engine, measure, indicator_code, have, as_of)
+    rows = denominator_rows(engine, measure, indicator_code, have, as_of, year)
     out = normalise(df, measure, index_of(rows) if rows is not None else None)
     sources = {(r[0], r[1]): (r[5], r[6]) for r in rows or ()}
     keys = [

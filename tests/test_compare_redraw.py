@@ -187,6 +187,29 @@ def test_normalise_with_an_index_is_normalise_with_a_frame(engine) -> None:
     assert index == {"a": {2020: (10.0, "exact", "p")}}  # a missing value is no denominator
 
 
+def test_denominators_of_one_year_are_those_read_from_every_year(engine) -> None:  # type: ignore[no-untyped-def]
+    """A ranking or a map divides the figures of one year: the rows of that year (and every
+    year of the regions without one) give each region the same denominator as all rows."""
+    from store.queries_map import level_codes
+
+    codes = sorted(level_codes("city"))
+    for measure in ("per_capita", "per_area", "share_province"):
+        every = queries_compare.denominator_rows(engine, measure, "pev_sales", codes, 1)
+        for year in (2010, 2015, 2020, 2024):
+            df = pd.DataFrame(
+                {"entity_code": codes, "year": year, "value": 1.0, "qualifier": "exact"}
+            )
+            one = queries_compare.denominator_rows(engine, measure, "pev_sales", codes, 1, year)
+            expected = normalise(df, measure, queries_compare.index_of(every))
+            pd.testing.assert_frame_equal(
+                normalise(df, measure, queries_compare.index_of(one)), expected
+            )
+            if measure == "per_capita" and year == 2010:
+                # some cities have a census figure of 2010, the others only that of 2020
+                assert {2010, 2020} <= set(expected["denominator_year"].dropna())
+                assert len(one) < len(every)
+
+
 # --- answers kept until the next revision --------------------------------------------------------
 
 
