@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from components.urls import href
 from exports.meta import ChartView, strip_label
-from exports.views import ViewError, as_of_text, bureau_name, logo_uri, resolve
+from exports.views import ViewError, as_of_text, bureau_name, logo_uri, resolve, split_url
 from i18n import norm_lang, pick, t
 from settings import Settings
 from store import queries
@@ -42,6 +42,15 @@ class BriefingPack:
     views: list[ChartView] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # views that showed no chart, and why
     logo: str = ""
+
+    @property
+    def cover(self) -> list[str]:
+        """The title slide's lines under the title. The bureau is left out when none is set:
+        it is then the dashboard, which the subtitle names already."""
+        lines = [self.subtitle]
+        if self.bureau != t("app.title", self.lang):
+            lines.append(self.bureau)
+        return [*lines, t("briefing.made_on", self.lang, date=self.made_on), self.as_of]
 
     @property
     def sources(self) -> list[str]:
@@ -122,7 +131,12 @@ def build_pack(
     today: dt.date | None = None,
     progress: Progress | None = None,
 ) -> BriefingPack:
-    """Resolve each view (its first chart); a view that shows none is listed, not fatal."""
+    """Resolve each view (its first chart); a view that shows none is listed, not fatal.
+
+    Every view is drawn in the pack's language, and of revision ``as_of`` when one is given,
+    whatever its URL says: a link copied from a page seen in Chinese makes an English slide
+    in an English pack.
+    """
     lang = norm_lang(lang)
     pack = BriefingPack(
         title=title,
@@ -135,7 +149,7 @@ def build_pack(
     )
     for i, url in enumerate(urls):
         try:
-            view = resolve(url, engine, settings)[0]
+            view = resolve(in_pack(url, lang, as_of), engine, settings)[0]
         except ViewError as exc:
             pack.skipped.append(f"{url}：{exc.message}")
         else:
@@ -144,6 +158,12 @@ def build_pack(
         if progress:
             progress(i + 1, len(urls))
     return pack
+
+
+def in_pack(url: str, lang: str, as_of: int | None) -> str:
+    """``url`` in the pack's language (and of revision ``as_of``, when one is given)."""
+    path, params = split_url(url)
+    return href(path, params, lang=lang, rev=params.get("rev") if as_of is None else as_of)
 
 
 def region_pack(

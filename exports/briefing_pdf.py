@@ -54,15 +54,13 @@ def _text_page(lines: list[tuple[str, int, str]]) -> go.Figure:
 
 
 def title_page(pack: BriefingPack) -> go.Figure:
-    lang = pack.lang
+    subtitle, *rest = pack.cover
     return _text_page(
         [
             ("", 40, "#000"),
             (f"<b>{pack.title}</b>", 34, "#1f5fa8"),
-            (pack.subtitle, 18, "#333"),
-            (pack.bureau, 16, "#555"),
-            (t("briefing.made_on", lang, date=pack.made_on), 14, "#555"),
-            (pack.as_of, 14, "#555"),
+            (subtitle, 18, "#333"),
+            *((line, 14, "#555") for line in rest),
         ]
     )
 

@@ -66,22 +66,15 @@ def render_pptx(pack: BriefingPack, progress: Progress | None = None) -> bytes:
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
     first = prs.slides.add_slide(prs.slide_layouts[TITLE_LAYOUT])
-    _set_text(first.shapes.title, [pack.title], 36, bold=True, color=BLUE)
-    first.shapes.title.width = SLIDE_W - Inches(1.5)
-    first.shapes.title.left = Inches(0.75)
-    sub = first.placeholders[1]
-    sub.width, sub.left = SLIDE_W - Inches(1.5), Inches(0.75)
-    _set_text(
-        sub,
-        [
-            pack.subtitle,
-            pack.bureau,
-            t("briefing.made_on", lang, date=pack.made_on),
-            pack.as_of,
-        ],
-        18,
-        color=GREY,
-    )
+    # every placeholder is placed whole: one given only a left and a width is put at the top
+    # of the slide with no height, the title half off the slide under the subtitle
+    title, sub = first.shapes.title, first.placeholders[1]
+    title.left, title.top = Inches(0.75), Inches(2.0)
+    title.width, title.height = SLIDE_W - Inches(1.5), Inches(1.5)
+    sub.left, sub.top = Inches(0.75), Inches(3.7)
+    sub.width, sub.height = SLIDE_W - Inches(1.5), Inches(2.4)
+    _set_text(title, [pack.title], 36, bold=True, color=BLUE)
+    _set_text(sub, pack.cover, 18, color=GREY)
     margin = Inches(0.5)
     for i, view in enumerate(pack.views):
         slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY_LAYOUT])

@@ -104,6 +104,15 @@ def test_pptx_has_title_chart_and_sources_slides(pack, tmp_path: Path) -> None:
     slides = list(prs.slides)
     assert len(slides) == len(pack.views) + 2
     assert slides[0].shapes.title.text == "枣庄市电池产业集群简报"
+    # the title and the lines under it are on the slide, one above the other, not piled up
+    title, sub = slides[0].shapes.title, slides[0].placeholders[1]
+    for shape in (title, sub):
+        assert shape.height > 0 and shape.top > 0 and shape.top + shape.height <= prs.slide_height
+        assert shape.left >= 0 and shape.left + shape.width <= prs.slide_width
+    assert title.top + title.height <= sub.top
+    cover = sub.text_frame.text.split("\n")
+    assert cover[0] == "电池产业集群统计看板 · 新闻发布简报包"
+    assert "电池产业集群统计看板" not in cover[1:]  # no bureau set: the subtitle names it
     for slide, view in zip(slides[1:-1], pack.views):
         assert slide.shapes.title.text == view.meta.title
         texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
@@ -142,6 +151,28 @@ def test_views_listed_by_hand_and_views_that_show_nothing(engine) -> None:
     assert len(pack.skipped) == 1 and "nope" in pack.skipped[0]
     with pytest.raises(ViewError):
         region_pack(engine, "999999")
+
+
+def test_a_pack_draws_every_view_in_its_language_and_revision(engine) -> None:
+    """Links copied from pages seen in Chinese make English slides in an English pack."""
+    pack = build_pack(
+        engine,
+        ["/compare?indicator=cell_capacity&regions=370400", "/chain?regions=370400&lang=zh"],
+        title="Briefing",
+        lang="en",
+        as_of=1,
+    )
+    assert [v.meta.title for v in pack.views] == [
+        "Battery cell capacity (GWh)",
+        "Lithium-battery chain, link by link",
+    ]
+    assert all(v.meta.as_of.endswith("(revision 1)") for v in pack.views)
+    english_link = "/compare?indicator=cell_capacity&regions=370400&lang=en"
+    zh = build_pack(engine, [english_link], title="简报")
+    assert zh.views[0].meta.title == "电芯年产能（GWh）"
+    settings = load_settings({"BUREAU_NAME": "枣庄市能源局"})
+    named = build_pack(engine, [], title="简报", settings=settings, as_of=1)
+    assert named.cover[:2] == ["电池产业集群统计看板 · 新闻发布简报包", "枣庄市能源局"]
 
 
 @needs_chromium
