@@ -23,6 +23,7 @@ from analysis.normalise import MEASURES, NotComparable, check_measure
 from components.urls import parse_int, parse_rev, split_list
 from exports import sentences
 from exports.frames import labelled_frame, observation_frame
+from exports.images import SIZES
 from exports.meta import ChartMeta, ChartView, plain
 from figures.format import display_unit, format_quantity
 from i18n import norm_lang, pick, t
@@ -271,6 +272,9 @@ def _map(ctx: Context) -> list[ChartView]:
 # --- /chain ----------------------------------------------------------------------------------
 
 
+CHAIN_LABELS_PX = 130  # the links' names left of the cells, and the right margin
+
+
 def _chain(ctx: Context) -> list[ChartView]:
     from pages import chain as page
     from store.queries_chain import chain, completeness
@@ -281,7 +285,9 @@ def _chain(ctx: Context) -> list[ChartView]:
         raise ViewError(t("chain.no_regions", lang))
     up_to = page.parse_year(p.get("year"))
     frame = chain(ctx.engine, codes, up_to, ctx.as_of)
-    figure, source_line, notes = page.chain_chart(frame, ctx.catalogue, lang, up_to)
+    # the cells as wide as on the narrowest page exported (A4 across)
+    cell_px = (SIZES["print"].width - CHAIN_LABELS_PX) / len(codes)
+    figure, source_line, notes = page.chain_chart(frame, ctx.catalogue, lang, up_to, cell_px)
     figure = go.Figure(figure)
     known = frame[frame["state"] != "unknown"]
     table = observation_frame(known, ctx.catalogue, lang)

@@ -110,9 +110,14 @@ def layout(
 
 
 def chain_chart(
-    frame: pd.DataFrame, ind: pd.DataFrame, lang: str, up_to: int | None
+    frame: pd.DataFrame,
+    ind: pd.DataFrame,
+    lang: str,
+    up_to: int | None,
+    cell_px: float | None = None,
 ) -> tuple[go.Figure, str, list[str]]:
-    """The chain's heat map, its source line and its notes (the page and exports draw it)."""
+    """The chain's heat map, its source line and its notes (the page and exports draw it);
+    ``cell_px``: how wide a cell is drawn, when that is known (an exported picture)."""
     shown = frame[frame["state"] != "unknown"]
     sources = list(
         dict.fromkeys(
@@ -135,6 +140,7 @@ def chain_chart(
         subtitle=subtitle,
         source_line=source_line,
         note=" ".join(notes[1:]),
+        cell_px=cell_px,
     )
     return figure, source_line, notes
 

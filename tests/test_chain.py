@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from figures.chain import chain_heatmap
+from figures.chain import MIN_FONT, chain_heatmap, fitted
 from figures.text import FOOTER_WIDTH, pack, text_width, wrap
 from store import queries
 from store.queries_chain import (
@@ -218,6 +218,30 @@ def test_heatmap_in_english_wraps_long_units(hand: pd.DataFrame, engine) -> None
     assert heat.text[4][1].startswith("2,100<br>million m²")
     assert heat.text[8][0].startswith("9+ kt")
     assert "unknown" in heat.text[0][0] and heat.x[0] == "Jia<br>3/9"
+
+
+def test_an_exported_cell_is_typeset_to_its_width(hand: pd.DataFrame, engine) -> None:
+    """An exported picture has a fixed height: a figure keeps to one line of its cell, in
+    smaller type when the cell is narrow, and is wrapped only below 8 px."""
+    assert fitted(["2,100 million m²"], 400) == (12, 58)  # a wide cell: 12 px, one line
+    font, width = fitted(["216.6 thousand vehicles"], 120)  # seven regions across A4
+    assert MIN_FONT <= font < 12 and width >= text_width("216.6 thousand vehicles")
+    assert fitted(["216.6 thousand vehicles"], 60)[0] == MIN_FONT  # wrapped from here on
+    obs = pd.concat([OBS, pd.DataFrame([_obs("220100", "separator_capacity", "2024", 2.1e9)])])
+    frame = chain_frame(obs, ["110100", "220100"], NAMES)
+    fig = chain_heatmap(
+        frame,
+        queries.indicators(engine),
+        "en",
+        title="T",
+        subtitle="S",
+        source_line="",
+        cell_px=150,
+    )
+    heat = fig.data[0]
+    assert heat.text[4][1].startswith("2,100 million m²<br>")  # one line, not "2,100<br>…"
+    assert heat.textfont.size == fitted(["2,100 million m²", "160 kt", "9+ kt"], 150)[0]
+    assert "font-size:" + str(heat.textfont.size - 2) + "px" in heat.text[4][1]
 
 
 def test_wrap_counts_chinese_double() -> None:
