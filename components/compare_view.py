@@ -36,6 +36,9 @@ __all__ = ["TABS", "CompareData", "MapView", "create_results", "measure_name"]
 
 TABS = ("line", "bar", "table", "rank", "map")
 
+#: the class of what only a screen shows (how to click, what hovering shows): exports skip it
+SCREEN = "screen-only"
+
 
 @dataclass
 class CompareData:
@@ -151,8 +154,6 @@ def create_results(data: CompareData, tabs: Collection[str] | None = None) -> li
         "map": t("compare.tab_map", lang),
     }
     built = {active} if tabs is None else set(tabs)
-    if on_map:
-        notes = [*notes, t("compare.map_click_hint", lang)]
     missing = (
         [
             create_alert(
@@ -189,7 +190,7 @@ def create_results(data: CompareData, tabs: Collection[str] | None = None) -> li
         html.Div(
             [
                 *(html.P(n, className="small text-muted mb-1") for n in notes),
-                *([_names_hidden_note(lang)] if on_map else []),
+                *([_click_hint(lang), _names_hidden_note(lang)] if on_map else []),
             ],
             id="compare-notes",
         ),
@@ -197,12 +198,17 @@ def create_results(data: CompareData, tabs: Collection[str] | None = None) -> li
     ]
 
 
+def _click_hint(lang: str) -> html.P:
+    """What a click on the map does: for the screen, never written under an exported image."""
+    return html.P(t("compare.map_click_hint", lang), className=f"small text-muted mb-1 {SCREEN}")
+
+
 def _names_hidden_note(lang: str) -> html.P:
     """Shown by the browser (assets/40_map_labels.js) once it hides a name on the map that
     would cover another: the chosen region is still outlined, and its hover names it."""
     return html.P(
         t("compare.map_names_hidden", lang),
-        className="small text-muted mb-1 map-names-hidden d-none",
+        className=f"small text-muted mb-1 map-names-hidden d-none {SCREEN}",
         **{"data-map": "compare-map"},
     )
 

@@ -8,7 +8,7 @@ bureau's name (and logo). The renderers hand it to kaleido (``exports.chrome``).
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import plotly.graph_objects as go
 from PIL import Image
@@ -16,6 +16,7 @@ from PIL import Image
 from exports.chrome import render_image
 from exports.meta import ChartMeta, ChartView
 from exports.pdftext import fix_text_layer
+from figures.geometry import names_kept
 from figures.theme import FONT_FAMILY, wrap_text
 from i18n import t
 
@@ -91,6 +92,14 @@ def dress(figure: go.Figure, meta: ChartMeta, size: Size, headline: str = "") ->
     # under the tick labels, and under the x axis's title when it has one
     axis_title = fig.layout.xaxis.title.text if fig.layout.xaxis else None
     shift = 45 + (24 if axis_title else 0)
+    plot = (  # the plotting area's width and height, a line of footer to spare
+        size.width - left - (margin.r if margin.r is not None else 20),
+        size.height - max(margin.t or 0, 90) - (shift + 15 + LINE_PX * (len(lines) + 1)),
+    )
+    if leave_out_covering_names(fig, plot):
+        note = "\n".join(n for n in (meta.note, t("exports.map_names_left_out", meta.lang)) if n)
+        meta = replace(meta, note=note)
+        lines = footer_lines(meta, columns)
     fig.add_annotation(
         name="footer",
         text="<br>".join(lines),
@@ -146,6 +155,31 @@ def dress(figure: go.Figure, meta: ChartMeta, size: Size, headline: str = "") ->
             layer="above",
         )
     return fig
+
+
+def leave_out_covering_names(fig: go.Figure, plot: tuple[float, float]) -> bool:
+    """The names on a map (a text-only scattergeo) that would cover a name kept already,
+    left out: the page hides them in the browser, a picture has no hover to name them.
+    ``plot``: the width and height the map is drawn in, in pixels. True when any was."""
+    dropped = False
+    for trace in fig.data:
+        if trace.type != "scattergeo" or trace.mode != "text" or not trace.text:
+            continue
+        geo = fig.layout[trace.geo or "geo"]
+        lon, lat = geo.lonaxis.range, geo.lataxis.range
+        if not lon or not lat:
+            continue
+        names = [str(n) for n in trace.text]
+        positions = trace.textposition
+        if not isinstance(positions, list | tuple):
+            positions = [positions or "top center"] * len(names)
+        points = list(zip(trace.lon, trace.lat))
+        font = trace.textfont.size or 12
+        kept = names_kept(points, names, list(positions), (lon, lat), plot, font)
+        if not all(kept):
+            trace.text = [n if k else "" for n, k in zip(names, kept)]
+            dropped = True
+    return dropped
 
 
 def _with_dpi(png: bytes, dpi: int) -> bytes:

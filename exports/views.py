@@ -20,6 +20,7 @@ from dash import dcc
 from sqlalchemy import Engine
 
 from analysis.normalise import MEASURES, NotComparable, check_measure
+from components.compare_view import SCREEN
 from components.urls import parse_int, parse_rev, split_list
 from exports import sentences
 from exports.frames import labelled_frame, observation_frame
@@ -117,6 +118,9 @@ class Context:
 
 
 def _walk(component: object) -> Iterator[object]:
+    """``component`` and everything in it, but for what only a screen shows (``SCREEN``)."""
+    if SCREEN in str(getattr(component, "className", "") or "").split():
+        return
     yield component
     children = getattr(component, "children", None)
     if children is None:

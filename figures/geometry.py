@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import copy
 import functools
+import math
 from collections.abc import Callable, Iterator, Mapping
 from typing import TypeVar
 
 import numpy as np
 import pandas as pd
+
+from figures.text import text_width
 
 # Polygons lying wholly south of this latitude (the islands of the South China Sea) are left to
 # the inset; the main map's extent is that of everything else.
@@ -166,11 +169,57 @@ def label_positions(points: list[tuple[float, float]], names: list[str]) -> list
     return chosen
 
 
+def albers(
+    lon: float, lat: float, parallels: tuple[float, float] = (25, 47), centre: float = 105
+) -> tuple[float, float]:
+    """(x, y) of a point in the Albers equal-area conic projection the maps are drawn in
+    (plotly's "conic equal area"), on the unit sphere, y growing north."""
+    p1, p2 = math.radians(parallels[0]), math.radians(parallels[1])
+    n = (math.sin(p1) + math.sin(p2)) / 2
+    c = math.cos(p1) ** 2 + 2 * n * math.sin(p1)
+    rho = math.sqrt(c - 2 * n * math.sin(math.radians(lat))) / n
+    theta = n * math.radians(lon - centre)
+    return rho * math.sin(theta), -rho * math.cos(theta)
+
+
+def names_kept(
+    points: list[tuple[float, float]],
+    names: list[str],
+    positions: list[str],
+    extent: tuple[tuple[float, float], tuple[float, float]],
+    plot: tuple[float, float],
+    font_px: float = 12,
+) -> list[bool]:
+    """Which names to write where each is placed (``label_positions``) on a picture nobody
+    can hover or zoom: north first, a name that would cover one kept already is left out
+    (the browser does the same on the page, with the sizes it measures). ``extent``: the
+    map's (lon, lat) ranges, fitted into ``plot`` (width, height in pixels) as plotly does."""
+    (w0, w1), (s0, s1) = extent
+    edge = [(w0 + (w1 - w0) * i / 20, lat) for i in range(21) for lat in (s0, s1)]
+    edge += [(lon, s0 + (s1 - s0) * i / 20) for i in range(21) for lon in (w0, w1)]
+    xs, ys = zip(*(albers(lon, lat) for lon, lat in edge))
+    px = min(plot[0] / (max(xs) - min(xs)), plot[1] / (max(ys) - min(ys)))
+    kept = [False] * len(points)
+    boxes: list[tuple[float, float, float, float]] = []
+    for i in sorted(range(len(points)), key=lambda i: -points[i][1]):
+        x, y = (v * px for v in albers(*points[i]))
+        width = (text_width(names[i]) + 1) * font_px * 0.55  # half a character apart
+        box = _label_box(x, y, width, positions[i], font_px * 1.25, font_px * 0.3)
+        if names[i] and not any(_overlap(box, other) for other in boxes):
+            kept[i] = True
+            boxes.append(box)
+    return kept
+
+
 def _label_box(
-    x: float, y: float, width: float, position: str
+    x: float,
+    y: float,
+    width: float,
+    position: str,
+    h: float = LINE_DEGREES,
+    gap: float = GAP_DEGREES,
 ) -> tuple[float, float, float, float]:
     """(west, south, east, north) of a name written at ``position`` around (x, y)."""
-    h, gap = LINE_DEGREES, GAP_DEGREES
     if position == "top center":
         return x - width / 2, y + gap, x + width / 2, y + gap + h
     if position == "bottom center":

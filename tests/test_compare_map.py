@@ -283,6 +283,20 @@ def test_url_with_tab_map_draws_the_map(compare_page) -> None:  # type: ignore[n
     assert not {"compare-line", "compare-bar", "compare-table", "compare-ranking"} & _ids(out)
 
 
+def test_an_exported_map_says_nothing_of_clicks_or_hovering(compare_page, engine) -> None:  # type: ignore[no-untyped-def]
+    """What a click does and what hovering shows are for the screen: the page says them, an
+    exported picture (a PNG in a briefing) does not."""
+    from exports.views import resolve_one
+
+    url = "/compare?" + "&".join(f"{k}={v}" for k, v in MAP_VIEW.items())
+    note = resolve_one(url, engine, chart="compare-map").meta.note
+    assert "常住人口取2020年数据（用于2023年）。" in note
+    for screen_only in ("点击", "悬停", "放不下"):
+        assert screen_only not in note, note
+    page = texts(by_id(compare_page.layout(lang="zh", **MAP_VIEW), "compare-notes"))
+    assert "点击地图上的地区" in page and "悬停可见" in page
+
+
 def test_only_the_tab_shown_is_built(compare_page, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     def unread(*_: object) -> None:
         raise AssertionError("the chart tab must not read the ranking or the map")
@@ -455,3 +469,29 @@ def test_the_map_tab_carries_the_note_the_browser_shows_when_names_are_left_out(
     assert on_map[0].to_plotly_json()["props"]["data-map"] == "compare-map"
     assert "left out" in on_map[0].children
     assert notes(compare_page.layout(lang="zh", **view)) == []  # the line tab has no names
+
+
+def test_an_exported_map_leaves_out_names_that_would_cover_others() -> None:
+    """A picture cannot be hovered: of neighbouring cities' names, those that would cover one
+    written already are left out, sized as the picture draws them, and a note says so."""
+    from exports.images import SIZES, dress
+    from exports.meta import ChartMeta
+    from figures.geometry import albers, names_kept
+
+    x0, _ = albers(105, 35)
+    assert abs(x0) < 1e-12  # the central meridian is straight up
+    extent = ((73.0, 135.6), (17.6, 54.1))
+    jinan, zibo, guangzhou = (117.0, 36.6), (118.0, 36.7), (113.3, 23.1)
+    names = ["济南市", "淄博市", "广州市"]
+    kept = names_kept([jinan, zibo, guangzhou], names, ["top center"] * 3, extent, (940, 260))
+    assert kept == [False, True, True]  # 淄博, north of 济南, is written first; 广州 is far
+    # on a map four times larger, both names have room
+    points, where = [jinan, zibo], ["middle left", "middle right"]
+    assert all(names_kept(points, names[:2], where, extent, (3760, 1040)))
+    fig = go.Figure(
+        go.Scattergeo(lon=[118.0, 117.0], lat=[36.7, 36.6], text=["淄博市", "济南市"], mode="text"),
+        layout={"geo": {"lonaxis": {"range": extent[0]}, "lataxis": {"range": extent[1]}}},
+    )
+    dressed = dress(fig, ChartMeta(title="T", note="注"), SIZES["slide"])
+    assert list(dressed.data[0].text) == ["淄博市", ""]
+    assert "地图上放不下的地区名称已省去" in dressed.layout.annotations[-1].text
