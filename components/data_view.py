@@ -70,7 +70,8 @@ def create_form(lang: str, regions: list[dict[str, str]], max_bytes: int) -> lis
                             ]
                         ),
                         id="data-upload",
-                        accept=".xlsx,.xls,.csv",
+                        # no ``accept``: the browser would drop any other file without a word;
+                        # the server reads every file by its content and says what it is
                         max_size=max_bytes,
                         multiple=False,
                         className="data-upload",

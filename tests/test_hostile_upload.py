@@ -307,6 +307,26 @@ def test_hostile_file_through_the_upload_path(
     assert state(engine, tmp_path)[0] == before[0]
 
 
+def test_any_file_dropped_on_the_page_reaches_the_server_and_is_told_why(
+    engine: Engine, instance: Path
+) -> None:
+    """The upload box takes every file (no ``accept`` filter, which drops a PDF silently in
+    the browser): what is not a table is said so, by its content, whatever its name."""
+    from dash import html
+
+    from components.data_view import create_form
+    from tests.viewkit import by_id
+
+    box = by_id(html.Div(create_form("zh", [], 2**20)), "data-upload")
+    assert getattr(box, "accept", None) is None
+    for name in ("report.pdf", "notes.docx"):
+        fixture = {"report.pdf": "pdf-named.xlsx", "notes.docx": "docx-named.xlsx"}[name]
+        upload = Upload(engine, instance, name)
+        upload.run((HOSTILE / fixture).read_bytes())
+        assert upload.code == "not-a-spreadsheet", name
+        assert "不是可以读取的表格" in "\n".join(upload.messages["zh"])
+
+
 def test_a_hostile_file_name_is_cut_and_shown_as_text(engine: Engine, instance: Path) -> None:
     raw = (HOSTILE / "script-region.csv").read_bytes()
     for name in ("名" * 10_000 + ".csv", "<script>alert(1)</script>.csv", "..\\..\\etc\\passwd"):
