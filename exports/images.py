@@ -175,7 +175,10 @@ def leave_out_covering_names(fig: go.Figure, plot: tuple[float, float]) -> bool:
             positions = [positions or "top center"] * len(names)
         points = list(zip(trace.lon, trace.lat))
         font = trace.textfont.size or 12
-        kept = names_kept(points, names, list(positions), (lon, lat), plot, font)
+        projection = geo.projection  # the map's own (figures.map.PROJECTION)
+        parallels = tuple(projection.parallels or (25, 47))
+        centre = projection.rotation.lon if projection.rotation.lon is not None else 105
+        kept = names_kept(points, names, list(positions), (lon, lat), plot, font, parallels, centre)
         if not all(kept):
             trace.text = [n if k else "" for n, k in zip(names, kept)]
             dropped = True

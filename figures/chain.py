@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from figures.format import format_quantity
-from figures.text import apply_fitted_theme, left_labels, text_width, wrap
+from figures.text import CHAR_EM, apply_fitted_theme, left_labels, text_width, wrap
 from figures.theme import empty_figure
 from i18n import colon, pick, t
 from store.periods import parse_period
@@ -18,7 +18,6 @@ MUTED = "#6c757d"
 CELL_WIDTH = 10  # half-width units: a cell of a four-region table on a phone
 CELL_FONT = 12
 MIN_FONT = 8
-CHAR_EM = 0.55  # a half-width character's width, in ems of its type, about
 LINE_PX = 15
 
 

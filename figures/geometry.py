@@ -18,7 +18,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from figures.text import text_width
+from figures.text import CHAR_EM, text_width
 
 # Polygons lying wholly south of this latitude (the islands of the South China Sea) are left to
 # the inset; the main map's extent is that of everything else.
@@ -189,21 +189,24 @@ def names_kept(
     extent: tuple[tuple[float, float], tuple[float, float]],
     plot: tuple[float, float],
     font_px: float = 12,
+    parallels: tuple[float, float] = (25, 47),
+    centre: float = 105,
 ) -> list[bool]:
     """Which names to write where each is placed (``label_positions``) on a picture nobody
     can hover or zoom: north first, a name that would cover one kept already is left out
     (the browser does the same on the page, with the sizes it measures). ``extent``: the
-    map's (lon, lat) ranges, fitted into ``plot`` (width, height in pixels) as plotly does."""
+    map's (lon, lat) ranges, fitted into ``plot`` (width, height in pixels) as plotly does;
+    ``parallels`` and ``centre``: the map's Albers projection (``albers``)."""
     (w0, w1), (s0, s1) = extent
     edge = [(w0 + (w1 - w0) * i / 20, lat) for i in range(21) for lat in (s0, s1)]
     edge += [(lon, s0 + (s1 - s0) * i / 20) for i in range(21) for lon in (w0, w1)]
-    xs, ys = zip(*(albers(lon, lat) for lon, lat in edge))
+    xs, ys = zip(*(albers(lon, lat, parallels, centre) for lon, lat in edge))
     px = min(plot[0] / (max(xs) - min(xs)), plot[1] / (max(ys) - min(ys)))
     kept = [False] * len(points)
     boxes: list[tuple[float, float, float, float]] = []
     for i in sorted(range(len(points)), key=lambda i: -points[i][1]):
-        x, y = (v * px for v in albers(*points[i]))
-        width = (text_width(names[i]) + 1) * font_px * 0.55  # half a character apart
+        x, y = (v * px for v in albers(*points[i], parallels, centre))
+        width = (text_width(names[i]) + 1) * font_px * CHAR_EM  # half a character apart
         box = _label_box(x, y, width, positions[i], font_px * 1.25, font_px * 0.3)
         if names[i] and not any(_overlap(box, other) for other in boxes):
             kept[i] = True

@@ -16,6 +16,7 @@ from figures.theme import apply_theme
 
 #: about 390 px of 11-px text: what fits under a chart on a phone
 FOOTER_WIDTH = 56
+CHAR_EM = 0.55  # a half-width character's width, in ems of its type, about
 _TOKENS = re.compile(r"\s+|[^\s]")
 _LINE_PX = 16  # height of one line of the 11/12-px subtitle and footer texts
 
